@@ -1,0 +1,1 @@
+"""The motivo classifier: text normalisation, features, estimators, suggestions and evidence."""

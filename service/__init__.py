@@ -1,0 +1,1 @@
+"""The motivo HTTP service and command line."""

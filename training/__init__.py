@@ -1,0 +1,1 @@
+"""Training, evaluation, retraining, the model registry and reports."""

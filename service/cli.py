@@ -81,6 +81,184 @@ def data_check_command(data: Path | None, no_quotas: bool) -> None:
     click.echo("corpus check passed")
 
 
+def _data_option(function):
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Labeled data folder (default: labeled_data/ or MOTIVO_DATA_DIR).",
+    )(function)
+
+
+def _fail_cleanly(function):
+    """Turn the library's expected errors into one-line messages and exit code 1."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from model.taxonomy import UnknownLabelError
+        from training.corpus import CorpusError
+        from training.registry import RegistryError
+
+        try:
+            return function(*args, **kwargs)
+        except (RegistryError, CorpusError, UnknownLabelError) as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+@main.command("train")
+@_data_option
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Model registry folder (default: var/models or MOTIVO_MODEL_DIR).",
+)
+@click.option("--promote", is_flag=True, help="Make the new version CURRENT (the first version always is).")
+@_fail_cleanly
+def train_command(data: Path | None, out: Path | None, promote: bool) -> None:
+    """Train on the corpus `train` split, measure on `test`, and write a new registry version."""
+    from training import registry
+    from training.train import train_from_corpus
+
+    with _progress("training", 1) as bar:
+        version, _, manifest = train_from_corpus(data, out)
+        bar.update(1)
+    if promote and registry.current_version(out) != version:
+        registry.promote(version, out, reason="motivo train --promote")
+    metrics = manifest.get("metrics", {})
+    click.echo(f"trained {version} on {manifest['train_cases']} cases in {manifest['training_seconds']} s")
+    if metrics:
+        flag = metrics["flag"]
+        click.echo(
+            f"test split: top-1 {metrics['top1']:.3f} top-3 {metrics['top3']:.3f} macro F1 {metrics['macro_f1']:.3f} "
+            f"flag precision {flag['precision']:.3f} recall {flag['recall']:.3f}"
+        )
+    click.echo(f"current model: {registry.current_version(out)}")
+
+
+@main.command("evaluate")
+@click.option("--model", "version", default=None, help="Registry version (default: CURRENT).")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="JSON lines of labeled cases (default: the corpus test split).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder for metrics.json and report.html (default: var/reports/VERSION).",
+)
+@click.option("--no-peers", is_flag=True, help="Skip training the keyword and spaCy peers.")
+@_fail_cleanly
+def evaluate_command(version: str | None, data_file: Path | None, out: Path | None, no_peers: bool) -> None:
+    """Write metrics.json and an HTML report: per-label metrics, peers, calibration, worst errors."""
+    from training.corpus import load_split
+    from training.evaluate import evaluate_version
+    from training.labeled_file import read_labeled_file
+
+    test_cases = read_labeled_file(data_file) if data_file else load_split("test")
+    train_cases = [] if no_peers else load_split("train")
+    with _progress("evaluating", 1) as bar:
+        folder, metrics = evaluate_version(
+            version, test_cases, str(data_file or "corpus test split"), out, train_cases
+        )
+        bar.update(1)
+    for name, m in metrics["peers"].items():
+        click.echo(
+            f"{name:34s} top-1 {m['top1']:.3f} top-3 {m['top3']:.3f} micro F1 {m['micro_f1']:.3f} "
+            f"macro F1 {m['macro_f1']:.3f} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
+        )
+    click.echo(f"wrote {folder / 'metrics.json'} and {folder / 'report.html'}")
+
+
+@main.command("predict")
+@click.option("--model", "version", default=None, help="Registry version (default: CURRENT).")
+@click.option("--batch-size", default=256, show_default=True, help="Cases per batch.")
+@_fail_cleanly
+def predict_command(version: str | None, batch_size: int) -> None:
+    """Read cases as JSON lines on stdin, write one suggestion per line (errors as error objects)."""
+    from training import registry
+    from training.predict import predict_lines
+
+    loaded = registry.load(version)
+    for line in predict_lines(loaded, sys.stdin, batch_size):
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+@main.group("models")
+def models_group() -> None:
+    """The model registry: list, promote, rollback, history."""
+
+
+@models_group.command("list")
+@_fail_cleanly
+def models_list() -> None:
+    """Every version with its metrics; * marks CURRENT."""
+    from training import registry
+
+    current = registry.current_version()
+    for version in registry.versions():
+        manifest = registry.read_manifest(version)
+        m = manifest.get("metrics") or {}
+        summary = (
+            f"top-1 {m['top1']:.3f} macro F1 {m['macro_f1']:.3f} flag R {m['flag']['recall']:.3f}"
+            if m
+            else "no metrics"
+        )
+        click.echo(
+            f"{'*' if version == current else ' '} {version}  {manifest.get('train_cases', '?')} cases  {summary}"
+        )
+
+
+@models_group.command("promote")
+@click.argument("version")
+@_fail_cleanly
+def models_promote(version: str) -> None:
+    """Make VERSION the serving model (it is verified first)."""
+    from training import registry
+
+    registry.promote(version, reason="motivo models promote")
+    click.echo(f"current model: {version}")
+
+
+@models_group.command("rollback")
+@_fail_cleanly
+def models_rollback() -> None:
+    """Serve again the version that served before the latest promotion."""
+    from training import registry
+
+    click.echo(f"current model: {registry.rollback()}")
+
+
+@models_group.command("history")
+@_fail_cleanly
+def models_history() -> None:
+    """Every registry event: trainings, promotions, rollbacks."""
+    from training import registry
+
+    for event in registry.history():
+        rest = {k: v for k, v in event.items() if k not in ("at", "event", "version")}
+        click.echo(
+            f"{event.get('at')}  {event.get('event'):12s} {event.get('version')}  {json.dumps(rest, ensure_ascii=False)}"
+        )
+
+
+def _progress(label: str, total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
 @main.command("serve")
 @click.option("--bootstrap", is_flag=True, help="Train a default model first if none exists.")
 def serve_command(bootstrap: bool) -> None:

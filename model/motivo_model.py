@@ -1,0 +1,122 @@
+"""The motivo estimator: shared text features, a reasons classifier and a separate flag classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from model.calibrated_linear import CalibratedLinearOVR
+from model.features import CaseVectorizer
+from model.thresholds import reason_thresholds, recall_first_threshold
+
+
+def label_matrix(cases: Sequence[dict[str, Any]], reason_codes: Sequence[str]) -> np.ndarray:
+    """(cases x reasons+1) indicator: one column per reason code, the flag last."""
+    return np.array(
+        [
+            [code in case["reasons"] for code in reason_codes] + [bool(case["judicializacao"])]
+            for case in cases
+        ],
+        dtype=int,
+    )
+
+
+class MotivoModel(BaseEstimator):
+    """Cases -> calibrated probabilities for every reason and for the litigation-threat flag.
+
+    `fit(X, Y)` takes cases (dicts with `observations` and `general_note`) and the indicator
+    matrix of `label_matrix` (reasons in `reason_codes` order, flag last). Reason thresholds
+    maximise out-of-fold F1 per label; the flag threshold keeps out-of-fold recall at
+    `flag_min_recall` (a missed threat costs more than a second look).
+    """
+
+    def __init__(
+        self,
+        reason_codes: Sequence[str] = (),
+        lemmatizer: str = "simplemma",
+        char_ngrams: tuple[int, int] | None = None,
+        bigrams: bool = True,
+        roles: bool = True,
+        min_df: int = 2,
+        C: float = 8.0,
+        flag_C: float = 8.0,
+        cv: int = 5,
+        flag_min_recall: float = 0.97,
+        random_state: int = 0,
+    ):
+        self.reason_codes = reason_codes
+        self.lemmatizer = lemmatizer
+        self.char_ngrams = char_ngrams
+        self.bigrams = bigrams
+        self.roles = roles
+        self.min_df = min_df
+        self.C = C
+        self.flag_C = flag_C
+        self.cv = cv
+        self.flag_min_recall = flag_min_recall
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[dict[str, Any]], Y: np.ndarray) -> MotivoModel:
+        Y = np.asarray(Y, dtype=int)
+        if not self.reason_codes:
+            raise ValueError("reason_codes must name the label columns")
+        if Y.shape != (len(X), len(self.reason_codes) + 1):
+            raise ValueError(
+                f"Y must be (cases, {len(self.reason_codes) + 1}): one column per reason, flag last"
+            )
+        self.vectorizer_ = CaseVectorizer(
+            lemmatizer=self.lemmatizer,
+            char_ngrams=self.char_ngrams,
+            bigrams=self.bigrams,
+            roles=self.roles,
+            min_df=self.min_df,
+        )
+        features = self.vectorizer_.fit_transform(X)
+        self.reasons_ = CalibratedLinearOVR(C=self.C, cv=self.cv, random_state=self.random_state)
+        self.reasons_.fit(features, Y[:, :-1])
+        self.flag_ = CalibratedLinearOVR(C=self.flag_C, cv=self.cv, random_state=self.random_state)
+        self.flag_.fit(features, Y[:, -1:])
+        self.thresholds_ = reason_thresholds(Y[:, :-1], self.reasons_.oof_proba_)
+        self.flag_threshold_ = recall_first_threshold(
+            Y[:, -1], self.flag_.oof_proba_[:, 0], self.flag_min_recall
+        )
+        self.oof_proba_ = np.hstack([self.reasons_.oof_proba_, self.flag_.oof_proba_])
+        # Confident-learning thresholds: the mean out-of-fold probability a label gets when it is
+        # truly ticked. A ticked box far below its label's mean is a suspect (the QA audit).
+        self.confident_thresholds_ = np.array(
+            [self.oof_proba_[Y[:, j] == 1, j].mean() for j in range(Y.shape[1])]
+        )
+        self.labels_ = np.array([*self.reason_codes, "ameaca_judicializacao"])
+        return self
+
+    def features(self, X: Sequence[Any]) -> sp.csr_matrix:
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(X)
+
+    def proba_from_features(self, features: sp.spmatrix) -> np.ndarray:
+        """(cases x reasons+1) probabilities from feature rows."""
+        return np.hstack([self.reasons_.predict_proba(features), self.flag_.predict_proba(features)])
+
+    def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
+        return self.proba_from_features(self.features(X))
+
+    def predict(self, X: Sequence[Any]) -> np.ndarray:
+        """The suggested indicator matrix: each column at its own threshold."""
+        proba = self.predict_proba(X)
+        return (proba >= self.decision_thresholds).astype(int)
+
+    @property
+    def decision_thresholds(self) -> np.ndarray:
+        check_is_fitted(self, "thresholds_")
+        return np.append(self.thresholds_, self.flag_threshold_)
+
+    def coefficients(self, column: int) -> tuple[np.ndarray, float]:
+        """The calibrated linear weights and intercept behind one label column."""
+        if column < len(self.reason_codes):
+            return self.reasons_.coef_[column], float(self.reasons_.intercept_[column])
+        return self.flag_.coef_[0], float(self.flag_.intercept_[0])

@@ -1,0 +1,94 @@
+"""Suggestions for cases: every reason with its probability, the flag, and the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from model.evidence import evidence_spans, token_contributions
+from model.features import case_fields
+from model.motivo_model import MotivoModel
+from model.taxonomy import Taxonomy, load_taxonomy
+
+
+def _round(p: float) -> float:
+    return round(float(p), 4)
+
+
+def explain(
+    model: MotivoModel, tokens: Sequence, features_row, columns: Sequence[int], fields: Sequence[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """Evidence spans for the given label columns of one case."""
+    if not columns:
+        return {}
+    attribution = model.vectorizer_.token_attribution(tokens)
+    weights = np.vstack([model.coefficients(c)[0] for c in columns])
+    contributions = token_contributions(attribution, features_row, weights)
+    return {c: evidence_spans(tokens, contributions[:, k], fields) for k, c in enumerate(columns)}
+
+
+def suggest_many(
+    model: MotivoModel,
+    cases: Sequence[dict[str, Any]],
+    model_version: str,
+    taxonomy: Taxonomy | None = None,
+    evidence_for: Sequence[Sequence[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The suggestion object for each case (the `motivo predict` / `POST /v1/suggest` contract).
+
+    Evidence is given for suggested reasons, for the top reason when the model abstains, for
+    the flag when it fires, and for any extra codes named in `evidence_for[i]` (the audit asks
+    for the evidence behind boxes the agent ticked).
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    codes = list(model.reason_codes)
+    flag_column = len(codes)
+    tokens = [model.vectorizer_.tokens(case) for case in cases]
+    features = model.vectorizer_.transform_tokens(tokens)
+    proba = model.proba_from_features(features)
+    thresholds = model.decision_thresholds
+    results = []
+    for i, case in enumerate(cases):
+        p = proba[i]
+        order = np.argsort(-p[:flag_column], kind="stable")
+        suggested = p[:flag_column] >= thresholds[:flag_column]
+        abstain = not suggested.any()
+        flagged = bool(p[flag_column] >= thresholds[flag_column])
+        wanted = {int(j) for j in np.flatnonzero(suggested)}
+        if abstain:
+            wanted.add(int(order[0]))
+        if flagged:
+            wanted.add(flag_column)
+        for code in evidence_for[i] if evidence_for else ():
+            wanted.add(flag_column if code == taxonomy.flag.code else codes.index(code))
+        spans = explain(model, tokens[i], features[i], sorted(wanted), case_fields(case))
+        results.append(
+            {
+                "id": case.get("id"),
+                "model_version": model_version,
+                "abstain": abstain,
+                "reasons": [
+                    {
+                        "code": codes[j],
+                        "label": taxonomy.label(codes[j]),
+                        "probability": _round(p[j]),
+                        "suggested": bool(suggested[j]),
+                        "evidence": spans.get(int(j), []),
+                    }
+                    for j in order
+                ],
+                "judicializacao": {
+                    "probability": _round(p[flag_column]),
+                    "flag": flagged,
+                    "evidence": spans.get(flag_column, []),
+                },
+            }
+        )
+    return results
+
+
+def suggest(model: MotivoModel, case: dict[str, Any], model_version: str) -> dict[str, Any]:
+    """The suggestion object for one case."""
+    return suggest_many(model, [case], model_version)[0]

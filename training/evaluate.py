@@ -1,0 +1,110 @@
+"""Evaluating a model version against the test data and its peers; writing metrics.json and report.html."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.motivo_model import MotivoModel, label_matrix
+from model.suggest import suggest_many
+from model.thresholds import reason_thresholds, recall_first_threshold
+from training import peers, registry
+from training.metrics import evaluate_predictions
+from training.report import render_report
+
+WORST_ERRORS = 12
+
+
+def worst_errors(
+    model: MotivoModel, version: str, cases: Sequence[dict[str, Any]], Y: np.ndarray, P: np.ndarray
+) -> list[tuple[dict[str, Any], list[dict[str, Any]], str]]:
+    """The cases the model got most wrong, with the evidence behind what it suggested and what it missed."""
+    codes = list(model.reason_codes)
+    suggested = model.decision_thresholds <= P
+    missed = np.where((Y == 1) & ~suggested, 1 - P, 0).max(axis=1)
+    false = np.where((Y == 0) & suggested, P, 0).max(axis=1)
+    badness = np.maximum(missed, false)
+    chosen = [int(i) for i in np.argsort(-badness)[:WORST_ERRORS] if badness[i] > 0]
+    labels = [*codes, "ameaca_judicializacao"]
+    out = []
+    for i in chosen:
+        truth = [labels[j] for j in np.flatnonzero(Y[i])]
+        predicted = [labels[j] for j in np.flatnonzero(suggested[i])]
+        result = suggest_many(model, [cases[i]], version, evidence_for=[truth])[0]
+        evidence = [span for r in result["reasons"] for span in r["evidence"]] + result["judicializacao"][
+            "evidence"
+        ]
+        meta = f"{cases[i].get('id')} · true: {', '.join(truth) or '—'} · suggested: {', '.join(predicted) or '—'}"
+        out.append((cases[i], evidence, meta))
+    return out
+
+
+def peer_metrics(
+    train_cases: Sequence[dict[str, Any]], test_cases: Sequence[dict[str, Any]], codes: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Metrics of the keyword rules and of spaCy's textcat (trained now, on the same training cases)."""
+    Y_test = label_matrix(test_cases, codes)
+    half = np.full(len(codes) + 1, 0.5)
+    started = time.perf_counter()
+    keyword = evaluate_predictions(Y_test, peers.keyword_scores(test_cases, codes), half, codes)
+    keyword["seconds"] = round(time.perf_counter() - started, 2)
+    labels = [*codes, "ameaca_judicializacao"]
+    started = time.perf_counter()
+    # Fair thresholds for the peer too: trained on 80% of the training cases, each label's
+    # threshold tuned (like ours) on the other 20%.
+    order = np.random.default_rng(0).permutation(len(train_cases))
+    cut = int(len(order) * 0.8)
+    fit_part = [train_cases[i] for i in order[:cut]]
+    tune_part = [train_cases[i] for i in order[cut:]]
+    nlp = peers.train_spacy_textcat(fit_part, label_matrix(fit_part, codes), labels)
+    Y_tune = label_matrix(tune_part, codes)
+    P_tune = peers.spacy_scores(nlp, tune_part, labels)
+    tuned = np.append(
+        reason_thresholds(Y_tune[:, :-1], P_tune[:, :-1]),
+        recall_first_threshold(Y_tune[:, -1], P_tune[:, -1], 0.97),
+    )
+    textcat = evaluate_predictions(Y_test, peers.spacy_scores(nlp, test_cases, labels), tuned, codes)
+    textcat["seconds"] = round(time.perf_counter() - started, 2)
+    return {"keyword rules": keyword, "spaCy textcat_multilabel (BOW)": textcat}
+
+
+def evaluate_version(
+    version: str | None,
+    test_cases: Sequence[dict[str, Any]],
+    dataset: str,
+    out_dir: Path | None = None,
+    train_cases: Sequence[dict[str, Any]] = (),
+    root: Path | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """Evaluate a registry version (default CURRENT); peers are trained on `train_cases` when given."""
+    loaded = registry.load(version, root)
+    model: MotivoModel = loaded.model
+    codes = list(model.reason_codes)
+    Y = label_matrix(test_cases, codes)
+    P = model.predict_proba(test_cases)
+    metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
+    peer_table = {f"motivo {loaded.version}": metrics}
+    if train_cases:
+        peer_table.update(peer_metrics(train_cases, test_cases, codes))
+    metrics["peers"] = {
+        name: {k: m[k] for k in ("top1", "top3", "micro_f1", "macro_f1")} | {"flag": m["flag"]}
+        for name, m in peer_table.items()
+    }
+    out_dir = out_dir or registry.registry_root().parent / "reports" / loaded.version
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf-8")
+    html = render_report(
+        loaded.version,
+        dataset,
+        metrics,
+        peer_table,
+        worst_errors(model, loaded.version, test_cases, Y, P),
+        loaded.manifest,
+    )
+    (out_dir / "report.html").write_text(html, encoding="utf-8")
+    return out_dir, metrics

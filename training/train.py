@@ -1,0 +1,84 @@
+"""Training a model version from the labeled corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from model.motivo_model import MotivoModel, label_matrix
+from model.taxonomy import load_taxonomy
+from training import registry
+from training.corpus import load_split
+from training.metrics import evaluate_predictions
+
+DEFAULT_PARAMS: dict[str, Any] = {}
+
+
+def data_hash(cases: Sequence[dict[str, Any]]) -> str:
+    """sha256 of the cases' texts and labels, independent of order and of bookkeeping keys."""
+    keys = ("observations", "general_note", "reasons", "judicializacao", "status")
+    canonical = sorted(
+        json.dumps({k: c.get(k) for k in keys}, ensure_ascii=False, sort_keys=True) for c in cases
+    )
+    return hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
+
+
+def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
+    codes = load_taxonomy().reason_codes
+    model = MotivoModel(reason_codes=codes, **{**DEFAULT_PARAMS, **params})
+    return model.fit(list(cases), label_matrix(cases, codes))
+
+
+def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    codes = list(model.reason_codes)
+    return evaluate_predictions(
+        label_matrix(cases, codes), model.predict_proba(cases), model.decision_thresholds, codes
+    )
+
+
+def train_version(
+    train_cases: Sequence[dict[str, Any]],
+    test_cases: Sequence[dict[str, Any]] = (),
+    root: Path | None = None,
+    extra_manifest: dict[str, Any] | None = None,
+    **params: Any,
+) -> tuple[str, MotivoModel, dict[str, Any]]:
+    """Fit on `train_cases`, measure on `test_cases`, write a new registry version (CURRENT unchanged)."""
+    started = time.perf_counter()
+    model = fit_model(train_cases, **params)
+    seconds = time.perf_counter() - started
+    metrics = test_metrics(model, test_cases) if test_cases else {}
+    manifest = {
+        "data_hash": data_hash(train_cases),
+        "train_cases": len(train_cases),
+        "test_cases": len(test_cases),
+        "training_seconds": round(seconds, 2),
+        "labels": list(model.labels_),
+        "params": model.get_params(),
+        "thresholds": dict(
+            zip(model.labels_.tolist(), [round(float(t), 4) for t in model.decision_thresholds], strict=True)
+        ),
+        "metrics": {k: metrics[k] for k in ("top1", "top3", "micro_f1", "macro_f1", "abstain_rate", "flag")}
+        if metrics
+        else {},
+        **(extra_manifest or {}),
+    }
+    manifest["params"]["reason_codes"] = list(manifest["params"]["reason_codes"])
+    version = registry.save_version(model, manifest, root)
+    return version, model, registry.read_manifest(version, root)
+
+
+def train_from_corpus(
+    data_dir: Path | None = None, root: Path | None = None, **params: Any
+) -> tuple[str, MotivoModel, dict]:
+    """Train on the corpus `train` split, measure on its `test` split, register; promote if nothing serves yet."""
+    train_cases = load_split("train", data_dir)
+    test_cases = load_split("test", data_dir)
+    version, model, manifest = train_version(train_cases, test_cases, root, {"data": "corpus"}, **params)
+    if registry.current_version(root) is None:
+        registry.promote(version, root, reason="first model")
+    return version, model, manifest

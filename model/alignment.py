@@ -59,6 +59,9 @@ class AlignedText:
 
     def map_chars(self, mapping: dict[str, str]) -> AlignedText:
         """Replace single characters by strings of any length (a translate that keeps the map)."""
+        if all(len(new) == 1 for new in mapping.values()):
+            # One character for one: offsets do not move.
+            return AlignedText(self.text.translate(str.maketrans(mapping)), self.starts, self.ends)
         if not any(ch in mapping for ch in self.text):
             return self
         pieces: list[str] = []

@@ -63,6 +63,8 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
             platt = LogisticRegression(C=1e4).fit(oof[:, j : j + 1], Y[:, j])
             slopes[j], offsets[j] = platt.coef_[0, 0], platt.intercept_[0]
         self.coef_ = (coef * slopes[:, None]).astype(np.float32)
+        # (features x labels), C-contiguous: scipy copies a transposed view on every product.
+        self.coef_by_feature_ = np.ascontiguousarray(self.coef_.T)
         self.intercept_ = (intercept * slopes + offsets).astype(np.float32)
         self.oof_proba_ = sigmoid(oof * slopes + offsets)
         self.n_labels_ = Y.shape[1]
@@ -71,7 +73,7 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: sp.spmatrix) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return np.asarray(X @ self.coef_by_feature_) + self.intercept_
 
     def predict_proba(self, X: sp.spmatrix) -> np.ndarray:
         """Calibrated probability of each label (columns), independently."""

@@ -18,14 +18,19 @@ def field_reference(index: int, n_fields: int) -> tuple[str, int | None]:
     return ("general_note", None) if index == n_fields - 1 else ("observations", index)
 
 
-def token_contributions(attribution: sp.csr_matrix, x: sp.spmatrix, weights: np.ndarray) -> np.ndarray:
+def token_contributions(
+    attribution: sp.csr_matrix, columns: np.ndarray, x: sp.spmatrix, weights: np.ndarray
+) -> np.ndarray:
     """(tokens x labels): each token's share of each label's linear score.
 
-    `attribution` spreads every feature over the tokens that produced it; multiplied by the
-    case's feature values and the labels' weights it splits the score among the tokens.
+    `attribution` (tokens x `columns`) spreads every feature the case has over the tokens that
+    produced it; times the case's feature values and the labels' weights (labels x all
+    features) it splits each label's score among the tokens.
     """
-    x_row = np.asarray(x.todense()).ravel() if sp.issparse(x) else np.asarray(x).ravel()
-    return np.asarray(attribution.multiply(x_row).tocsr() @ weights.T)
+    if not len(columns):
+        return np.zeros((attribution.shape[0], len(weights)))
+    values = np.asarray(x[:, columns].todense()).ravel()
+    return np.asarray(attribution @ (weights[:, columns] * values).T)
 
 
 def _adjacent_groups(tokens: Sequence[Token], chosen: list[int], fields: Sequence[str]) -> list[list[int]]:

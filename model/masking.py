@@ -22,10 +22,13 @@ PLACEHOLDERS = {
 }
 
 _SEP = r"[ .\-]?"
+_EMAIL = re.compile(r"(?P<email>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)")
+# Every alternative starts with a digit, "(", "+" or one of the keywords' first letters; the
+# lookahead lets the engine skip all other positions at once.
 _PATTERN = re.compile(
     r"""
-    (?P<email>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)
-    | (?P<cro>\bCRO\s*[-/]?\s*(?:[A-Z]{2}\b)?\s*[-/:]?\s*(?:n[º°o]?\.?\s*)?(?P<cro_no>\d[\d.\-]*\d))
+    (?=[\d(+cgsaptCGSAPT])
+    (?: (?P<cro>\bCRO\s*[-/]?\s*(?:[A-Z]{2}\b)?\s*[-/:]?\s*(?:n[º°o]?\.?\s*)?(?P<cro_no>\d[\d.\-]*\d))
     | (?P<guide>\b(?:guias?|gto|senha|autoriza[çc][ãa]o)\s*(?:n[º°o]?\.?|n[úu]mero|nr\.?)?\s*[:#]?\s*(?P<guide_no>\d[\d.\-/]{2,}\d))
     | (?P<protocol>\b(?:protocolos?|prot\.?|ticket|chamado|atendimento)\s*(?:n[º°o]?\.?|n[úu]mero|nr\.?)?\s*[:#]?\s*(?P<protocol_no>\d[\d.\-/]{2,}\d))
     | (?P<cnpj>(?<![\w/])\d{2}\.?\d{3}\.?\d{3}\s?/\s?\d{4}-?\d{2}(?!\w))
@@ -39,9 +42,11 @@ _PATTERN = re.compile(
         (?![\w/])
       )
     | (?P<number>(?<![\w/])\d[\d.\-]{4,}\d(?![\w/]))
+    )
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _BARE_14 = re.compile(r"\d{14}")
 _CPF_CONTEXT = re.compile(r"cpf\W{0,3}$", re.IGNORECASE)
 
@@ -86,8 +91,12 @@ def _replace(match: re.Match[str]) -> str | tuple[int, int, str]:
 def mask_aligned(text: AlignedText | str) -> AlignedText:
     """Replace personal data by typed placeholders, keeping the map to the original."""
     aligned = AlignedText.of(text) if isinstance(text, str) else text
+    if "@" in aligned.text:
+        aligned = aligned.sub(_EMAIL, lambda m: PLACEHOLDERS["email"])
     # A replacement can expose a new boundary next to leftover digits; repeat to a fixed point.
     for _ in range(4):
+        if not _DIGIT.search(aligned.text):
+            break
         masked = aligned.sub(_PATTERN, _replace)
         if masked.text == aligned.text:
             break

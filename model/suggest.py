@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from model.evidence import evidence_spans, token_contributions
-from model.features import case_fields
+from model.features import Occurrences, case_fields
 from model.motivo_model import MotivoModel
 from model.taxonomy import Taxonomy, load_taxonomy
+from model.tokens import Token
 
 
 def _round(p: float) -> float:
@@ -18,14 +19,19 @@ def _round(p: float) -> float:
 
 
 def explain(
-    model: MotivoModel, tokens: Sequence, features_row, columns: Sequence[int], fields: Sequence[str]
+    model: MotivoModel,
+    tokens: Sequence[Token],
+    occurrences: Occurrences,
+    features_row,
+    columns: Sequence[int],
+    fields: Sequence[str],
 ) -> dict[int, list[dict[str, Any]]]:
     """Evidence spans for the given label columns of one case."""
     if not columns:
         return {}
-    attribution = model.vectorizer_.token_attribution(tokens)
+    attribution, feature_columns = occurrences.attribution()
     weights = np.vstack([model.coefficients(c)[0] for c in columns])
-    contributions = token_contributions(attribution, features_row, weights)
+    contributions = token_contributions(attribution, feature_columns, features_row, weights)
     return {c: evidence_spans(tokens, contributions[:, k], fields) for k, c in enumerate(columns)}
 
 
@@ -46,7 +52,8 @@ def suggest_many(
     codes = list(model.reason_codes)
     flag_column = len(codes)
     tokens = [model.vectorizer_.tokens(case) for case in cases]
-    features = model.vectorizer_.transform_tokens(tokens)
+    encoded = [model.vectorizer_.encode(t) for t in tokens]
+    features = model.vectorizer_.rows(encoded)
     proba = model.proba_from_features(features)
     thresholds = model.decision_thresholds
     results = []
@@ -63,7 +70,7 @@ def suggest_many(
             wanted.add(flag_column)
         for code in evidence_for[i] if evidence_for else ():
             wanted.add(flag_column if code == taxonomy.flag.code else codes.index(code))
-        spans = explain(model, tokens[i], features[i], sorted(wanted), case_fields(case))
+        spans = explain(model, tokens[i], encoded[i], features[i], sorted(wanted), case_fields(case))
         results.append(
             {
                 "id": case.get("id"),

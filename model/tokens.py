@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Literal
 
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
 from model.masking import mask_aligned
 from model.normalize import ABBREVIATIONS, fold
@@ -26,7 +27,7 @@ NEGATORS = frozenset({"nao", "nunca", "jamais", "nem", "nenhum", "nenhuma", "nin
 NEGATION_WINDOW = 4
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     field: int  # index into the case's text fields (contact notes, then the general note)
     start: int  # offsets in that field's original text
@@ -68,6 +69,17 @@ def _agent_spans(text: str) -> list[tuple[int, int]]:
     return [(t.start, t.end) for t in split_turns(text) if t.role == "agent"]
 
 
+@lru_cache(maxsize=200_000)
+def _word_info(surface: str, lemmatizer: str) -> tuple[str, str, bool]:
+    """(folded word with abbreviations spelled out, folded lemma, is alphabetic) of a token's text."""
+    lower = surface.lower()
+    folded = fold(lower)
+    word = ABBREVIATIONS.get(folded, folded)
+    is_word = word.isalpha()
+    lemma = lemma_of(lower, lemmatizer) if is_word and word == folded else word
+    return word, lemma, is_word
+
+
 def field_tokens(text: str, field: int, lemmatizer: str) -> list[Token]:
     """The tokens of one field's text."""
     if not text:
@@ -76,28 +88,30 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> list[Token]:
     # keeps every new string, and unique phone or guide numbers would grow it without end.
     shaped = mask_aligned(text).map_chars(_DIGITS)
     agent_spans = _agent_spans(text)
+    doc = tokenizer()(shaped.text)
+    # Read offsets from arrays rather than Token objects: building spaCy Tokens costs more than
+    # everything else done per token here.
+    table = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT])
+    starts, ends, source = shaped.starts, shaped.ends, shaped.text
     tokens: list[Token] = []
     negation_left = 0
-    for tok in tokenizer()(shaped.text):
-        if tok.is_space:
+    for idx, length, is_space, is_punct in table.tolist():
+        if is_space:
             continue
-        start, end = shaped.original_span(tok.idx, tok.idx + len(tok.text))
-        lower = tok.text.lower()
-        word = ABBREVIATIONS.get(fold(lower), fold(lower))
-        is_word = word.isalpha()
-        if not is_word and tok.is_punct:
+        word, lemma, is_word = _word_info(source[idx : idx + length], lemmatizer)
+        if not is_word and is_punct:
             negation_left = 0
-        lemma = lemma_of(lower, lemmatizer) if is_word and word == fold(lower) else word
+        start = starts[idx]
         tokens.append(
             Token(
-                field=field,
-                start=start,
-                end=end,
-                word=word,
-                lemma=lemma,
-                negated=negation_left > 0 and is_word,
-                agent=any(a <= start < b for a, b in agent_spans),
-                is_word=is_word,
+                field,
+                start,
+                ends[idx + length - 1],
+                word,
+                lemma,
+                negation_left > 0 and is_word,
+                bool(agent_spans) and any(a <= start < b for a, b in agent_spans),
+                is_word,
             )
         )
         if is_word:

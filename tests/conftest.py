@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,3 +22,28 @@ def seed_new_text() -> str:
 @pytest.fixture
 def seed_old_text() -> str:
     return SEED_OLD.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory) -> Path:
+    """A labeled-data folder with a deterministic third of the corpus: enough to learn every label."""
+    source = Path(__file__).parents[1] / "labeled_data"
+    folder = tmp_path_factory.mktemp("labeled_data")
+    shutil.copy(source / "taxonomy.yaml", folder / "taxonomy.yaml")
+    (folder / "cases").mkdir()
+    rng = random.Random(7)
+    for path in sorted((source / "cases").glob("*.jsonl")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        keep = [line for line in lines if json.loads(line)["split"] == "test" or rng.random() < 0.4]
+        (folder / "cases" / path.name).write_text("\n".join(keep) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trained(small_corpus, tmp_path_factory):
+    """A small model trained once for the whole session, registered in a temporary registry."""
+    from training.train import train_from_corpus
+
+    root = tmp_path_factory.mktemp("registry")
+    version, model, manifest = train_from_corpus(small_corpus, root)
+    return {"version": version, "model": model, "manifest": manifest, "root": root, "data": small_corpus}

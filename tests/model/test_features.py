@@ -1,0 +1,57 @@
+"""Text features: the fast TF-IDF rows equal sklearn's, and evidence attribution adds up."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.features import CaseVectorizer, FeatureSpec
+from model.tokens import case_tokens
+
+CASES = [
+    {"observations": ["Dra. disse que a glosa da guia 1540203 foi injusta.", ""], "general_note": "glosas"},
+    {"observations": ["[10:00, 1/2/2025] +55 21 98888-7777: não vou processar ninguém"], "general_note": ""},
+    {"observations": ["vai se aposentar", "aposentadoria confirmada"], "general_note": "Aposentou."},
+    "o valor da tabela está baixo e não tem reajuste",
+]
+
+
+def test_fast_rows_equal_sklearn_tfidf():
+    vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+    tokens = [vectorizer.tokens(c) for c in CASES]
+    ours = vectorizer.transform_tokens(tokens).toarray()
+    reference = vectorizer.tfidf_.transform(tokens).toarray()
+    np.testing.assert_allclose(ours, reference, atol=1e-6)
+
+
+def test_attribution_spreads_each_feature_back_onto_its_tokens():
+    vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+    for case in CASES:
+        occurrences = vectorizer.encode(vectorizer.tokens(case))
+        matrix, columns = occurrences.attribution()
+        np.testing.assert_allclose(matrix.sum(axis=0).A1, np.ones(len(columns)), rtol=1e-5)
+
+
+def test_negated_words_and_agent_turns_get_their_own_features():
+    spec = FeatureSpec(char_ngrams=None, bigrams=False, roles=True)
+    note = (
+        "[16:44, 9/10/2024] Retenção OdontoVida: ofereço reajuste [16:50, 9/10/2024] Dra: não vou processar"
+    )
+    features = spec(case_tokens([note]))
+    assert "w=ag:reajuste" in features
+    assert "w=neg:processar" in features
+    assert "w=processar" not in features
+
+
+def test_numbers_and_personal_data_do_not_become_words():
+    features = FeatureSpec(char_ngrams=None, bigrams=False)(
+        case_tokens(["ligar 21 98888-7777 dia 12/03 às 10:30"])
+    )
+    assert all(not any(ch.isdigit() for ch in f) for f in features)
+    assert "w=phone" in features
+
+
+def test_unknown_lemmatizer_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="lemmatizer"):
+        CaseVectorizer(lemmatizer="magic").fit(CASES)

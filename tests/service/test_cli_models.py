@@ -1,0 +1,60 @@
+"""`motivo predict`, `motivo models` and `motivo evaluate` against a small trained registry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from service.cli import main
+
+
+@pytest.fixture
+def registry_env(trained, monkeypatch):
+    monkeypatch.setenv("MOTIVO_MODEL_DIR", str(trained["root"]))
+    monkeypatch.setenv("MOTIVO_DATA_DIR", str(trained["data"]))
+    return trained
+
+
+def test_predict_writes_one_line_per_input_and_error_objects_for_bad_lines(registry_env):
+    lines = [
+        json.dumps({"id": "a", "observations": ["a dentista faleceu, a filha avisou"], "extra": 1}),
+        "{not json",
+        json.dumps({"id": "c", "observations": "not a list"}),
+        json.dumps({"id": "d", "observations": [], "general_note": ""}),
+        json.dumps({"id": "e", "observations": ["x"] * 6}),
+        json.dumps(["a list"]),
+    ]
+    result = CliRunner().invoke(main, ["predict"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 6
+    assert out[0]["id"] == "a" and out[0]["reasons"][0]["code"] == "obito"
+    assert len(out[0]["reasons"]) == 30
+    assert out[1] == {"line": 2, "id": None, "error": out[1]["error"]} and "not JSON" in out[1]["error"]
+    assert out[2]["id"] == "c" and "observations" in out[2]["error"]
+    assert "no text" in out[3]["error"]
+    assert "at most 5" in out[4]["error"]
+    assert "JSON object" in out[5]["error"]
+
+
+def test_models_list_marks_the_current_version(registry_env):
+    result = CliRunner().invoke(main, ["models", "list"])
+    assert result.exit_code == 0
+    assert f"* {registry_env['version']}" in result.stdout
+
+
+def test_promoting_an_unknown_version_fails_cleanly(registry_env):
+    result = CliRunner().invoke(main, ["models", "promote", "nope"])
+    assert result.exit_code == 1
+    assert "no model version 'nope'" in result.output
+
+
+def test_evaluate_writes_metrics_and_report(registry_env, tmp_path):
+    result = CliRunner().invoke(main, ["evaluate", "--no-peers", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert len(metrics["per_label"]) == 30 and 0 <= metrics["top1"] <= 1
+    html = (tmp_path / "report.html").read_text()
+    assert "data:image/png;base64," in html and "Worst errors" in html

@@ -11,6 +11,8 @@ import scipy.sparse as sp
 from model.tokens import Token
 
 MAX_SPANS = 5
+# Spans adding less than this to a label's log-odds are noise, not evidence.
+MIN_SPAN_WEIGHT = 0.5
 
 
 def field_reference(index: int, n_fields: int) -> tuple[str, int | None]:
@@ -73,5 +75,6 @@ def evidence_spans(
                 "weight": round(float(contributions[members].sum()), 4),
             }
         )
+    spans = [s for s in spans if s["weight"] >= MIN_SPAN_WEIGHT]
     spans.sort(key=lambda s: -s["weight"])
     return spans[:top]

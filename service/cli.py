@@ -260,8 +260,63 @@ def _progress(label: str, total: int):
 
 
 @main.command("serve")
-@click.option("--bootstrap", is_flag=True, help="Train a default model first if none exists.")
-def serve_command(bootstrap: bool) -> None:
-    """Serve the HTTP API (not built yet)."""
-    click.echo("The motivo service is not there yet: it arrives with the service issue.", err=True)
-    sys.exit(2)
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes."
+)
+@click.option(
+    "--bootstrap", is_flag=True, help="First run: train the default model and create a token if missing."
+)
+@_fail_cleanly
+def serve_command(bind: str, workers: int, bootstrap: bool) -> None:
+    """Serve the HTTP API (and the agents' page) with gunicorn."""
+    from service.config import Settings
+    from service.serve import bootstrap as run_bootstrap
+    from service.serve import exec_gunicorn
+
+    if bootstrap:
+        run_bootstrap(Settings.from_env())
+    click.echo(f"serving on http://{bind} (API docs at /docs, OpenAPI at /openapi.json)", err=True)
+    exec_gunicorn(bind, workers)
+
+
+@main.group("tokens")
+def tokens_group() -> None:
+    """API tokens (each request to /v1 needs 'Authorization: Bearer <token>')."""
+
+
+def _engine():
+    from service import db
+    from service.config import Settings
+
+    return db.make_engine(Settings.from_env().database_url)
+
+
+@tokens_group.command("create")
+@click.argument("name")
+def tokens_create(name: str) -> None:
+    """Create a token for NAME (recorded on every confirmation it makes); printed once, on the last line."""
+    from service import db
+
+    try:
+        token = db.create_token(_engine(), name)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"token for {name!r} (store it now: only its hash is kept):")
+    click.echo(token)
+
+
+@tokens_group.command("revoke")
+@click.argument("name")
+def tokens_revoke(name: str) -> None:
+    """Revoke every token of NAME."""
+    from service import db
+
+    count = db.revoke_token(_engine(), name)
+    if not count:
+        raise click.ClickException(f"no active token named {name!r}")
+    click.echo(f"revoked {count} token(s) of {name!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Service settings, read from MOTIVO_* environment variables when the app is created."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from model.paths import var_dir
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError as error:
+        raise ValueError(f"{name} must be a number, not {value!r}") from error
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: f"sqlite:///{var_dir() / 'motivo.db'}")
+    model_dir: str | None = None  # None: the registry default (MOTIVO_MODEL_DIR or var/models)
+    max_body_bytes: int = 256 * 1024
+    model_poll_seconds: float = 2.0
+    log_level: str = "INFO"
+    token_cache_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        defaults = cls()
+        return cls(
+            database_url=os.environ.get("MOTIVO_DATABASE_URL") or defaults.database_url,
+            model_dir=os.environ.get("MOTIVO_MODEL_DIR") or None,
+            max_body_bytes=int(_env_float("MOTIVO_MAX_BODY_BYTES", defaults.max_body_bytes)),
+            model_poll_seconds=_env_float("MOTIVO_MODEL_POLL_SECONDS", defaults.model_poll_seconds),
+            log_level=os.environ.get("MOTIVO_LOG_LEVEL", defaults.log_level).upper(),
+            token_cache_seconds=_env_float("MOTIVO_TOKEN_CACHE_SECONDS", defaults.token_cache_seconds),
+        )

@@ -1,0 +1,83 @@
+"""The model a worker serves, swapped for the registry's CURRENT version while the worker runs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from training import registry
+from training.registry import LoadedModel, RegistryError
+
+log = logging.getLogger("motivo.model")
+
+
+class ModelHolder:
+    """Holds the loaded model; a background thread loads a new CURRENT within `poll_seconds`.
+
+    A request takes a reference to the model once and keeps it, so a swap never changes the
+    model under a request in flight. A version that fails to load or verify is refused (logged
+    once) and the old one keeps serving.
+    """
+
+    def __init__(self, root: Path | None, poll_seconds: float):
+        self.root = root
+        self.poll_seconds = poll_seconds
+        self._loaded: LoadedModel | None = None
+        self._refused: str | None = None
+        self._lock = threading.Lock()
+        self._watcher_pid: int | None = None
+        self.last_error: str | None = None
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        self._ensure_watcher()
+        if self._loaded is None:
+            self.refresh()
+        return self._loaded
+
+    def refresh(self) -> bool:
+        """Load CURRENT if it names another version than the one served; True if swapped."""
+        try:
+            current = registry.current_version(self.root)
+        except OSError as error:
+            self.last_error = f"cannot read the registry: {error}"
+            return False
+        if current is None:
+            self.last_error = "no current model in the registry: run `motivo train`"
+            return False
+        if (self._loaded and self._loaded.version == current) or current == self._refused:
+            return False
+        with self._lock:
+            if self._loaded and self._loaded.version == current:
+                return False
+            try:
+                new = registry.load(current, self.root)
+            except (RegistryError, OSError, EOFError, ValueError, AttributeError, ImportError) as error:
+                self._refused = current
+                self.last_error = f"refused model {current}: {error}"
+                log.error("model version refused", extra={"version": current, "error": str(error)})
+                return False
+            previous = self._loaded.version if self._loaded else None
+            self._loaded = new
+            self._refused = None
+            self.last_error = None
+        log.info("model loaded", extra={"version": new.version, "previous": previous})
+        return True
+
+    def _ensure_watcher(self) -> None:
+        # Threads do not survive gunicorn's fork: start one per worker process, on first use.
+        if self._watcher_pid == os.getpid() or self.poll_seconds <= 0:
+            return
+        self._watcher_pid = os.getpid()
+        threading.Thread(target=self._watch, name="motivo-model-watcher", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.poll_seconds)
+            try:
+                self.refresh()
+            except Exception:  # the watcher must outlive any surprise
+                log.exception("model refresh failed")

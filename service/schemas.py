@@ -1,0 +1,131 @@
+"""Request and response schemas of the HTTP API: declared once, validated on the way in, published as OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator, model_validator
+
+from model.cases import MAX_CONTACTS, MAX_FIELD_CHARS
+from model.taxonomy import load_taxonomy
+
+Note = Annotated[StrictStr, Field(max_length=MAX_FIELD_CHARS)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseText(Strict):
+    observations: list[Note] = Field(
+        default_factory=list, max_length=MAX_CONTACTS, description="Contact notes in order (at most 5)."
+    )
+    general_note: Note = Field(default="", description="The form's 'Obs. Geral'.")
+
+    @model_validator(mode="after")
+    def _some_text(self) -> CaseText:
+        if not any(t.strip() for t in [*self.observations, self.general_note]):
+            raise ValueError("no text: every contact note and the general note are empty")
+        return self
+
+
+def _known_reasons(codes: list[str]) -> list[str]:
+    known = set(load_taxonomy().reason_codes)
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(f"unknown reason codes {unknown}; see GET /v1/labels")
+    if len(set(codes)) != len(codes):
+        raise ValueError("a reason code is repeated")
+    return codes
+
+
+class Ticks(Strict):
+    reasons: list[StrictStr] = Field(description="Reason codes ticked.")
+    judicializacao: StrictBool = Field(description="'Ameaça Judicialização' ticked.")
+
+    _check = field_validator("reasons")(_known_reasons)
+
+
+class AuditRequest(CaseText):
+    checked: Ticks
+
+
+class Suggested(Strict):
+    model_version: StrictStr
+    reasons: list[StrictStr] = Field(description="Reason codes the model suggested.")
+    judicializacao: StrictBool
+
+    _check = field_validator("reasons")(_known_reasons)
+
+
+class Confirmed(Ticks):
+    status: Literal["retencao_efetiva", "desligamento", "nao_se_trata_de_retencao"] | None = None
+
+
+class ConfirmationRequest(CaseText):
+    form_id: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The form's id; a repeated id replaces that form's confirmation."
+    )
+    suggested: Suggested
+    confirmed: Confirmed
+
+
+class EvidenceSpan(BaseModel):
+    field: Literal["observations", "general_note"]
+    index: int | None = Field(description="Contact note index, null for the general note.")
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+class ReasonSuggestion(BaseModel):
+    code: str
+    label: str
+    probability: float
+    suggested: bool
+    evidence: list[EvidenceSpan]
+
+
+class FlagSuggestion(BaseModel):
+    probability: float
+    flag: bool
+    evidence: list[EvidenceSpan]
+
+
+class SuggestResponse(BaseModel):
+    id: str | None = None
+    model_version: str
+    abstain: bool
+    reasons: list[ReasonSuggestion]
+    judicializacao: FlagSuggestion
+
+
+class Finding(BaseModel):
+    code: str
+    label: str
+    kind: Literal["unsupported", "missing", "flag_missed", "flag_unsupported"]
+    probability: float
+    score: float
+    evidence: list[EvidenceSpan]
+
+
+class AuditResponse(BaseModel):
+    model_version: str
+    findings: list[Finding]
+
+
+class ConfirmationCreated(BaseModel):
+    id: int
+    form_id: str | None
+    replaced: int | None = Field(description="Id of the confirmation of the same form this one replaces.")
+
+
+class Problem(BaseModel):
+    field: str
+    problem: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    problems: list[Problem] = []

@@ -1,0 +1,58 @@
+"""`motivo serve`: the service under gunicorn, with an optional first-run bootstrap."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from service import db
+from service.config import Settings
+
+
+def bootstrap(settings: Settings) -> None:
+    """Train the default model if the registry has none, and create a first token if there is none."""
+    from training import registry
+    from training.train import train_from_corpus
+
+    root = registry.registry_root()
+    if registry.current_version(root) is None:
+        click.echo(f"no model in {root}: training the default model from labeled_data/ ...", err=True)
+        version, _, manifest = train_from_corpus(None, root)
+        click.echo(f"trained {version} on {manifest['train_cases']} cases", err=True)
+    engine = db.make_engine(settings.database_url)
+    try:
+        if db.count_tokens(engine) == 0:
+            token = db.create_token(engine, "first-user")
+            click.echo("created the first API token (name 'first-user'); it is shown only now:", err=True)
+            click.echo(token)
+    finally:
+        engine.dispose()
+
+
+def exec_gunicorn(bind: str, workers: int, timeout: int = 30) -> None:
+    """Replace this process with gunicorn serving `service.app:create_app()`."""
+    arguments = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        # Load the model once in the master: the workers share its memory pages after fork.
+        "--preload",
+        "--timeout",
+        str(timeout),
+        "--graceful-timeout",
+        "10",
+        "--error-logfile",
+        "-",
+        "service.app:create_app()",
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, arguments)

@@ -1,0 +1,157 @@
+"""Service fixtures: an app for the Flask test client, and a real gunicorn server on a free port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from service import db
+from service.app import create_app
+from service.config import Settings
+
+
+@pytest.fixture
+def settings(trained, tmp_path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'motivo.db'}",
+        model_dir=str(trained["root"]),
+        model_poll_seconds=0,
+        max_body_bytes=64 * 1024,
+    )
+
+
+@pytest.fixture
+def app(settings):
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def token(app) -> str:
+    return db.create_token(app.extensions["motivo"]["engine"], "agente.ana")
+
+
+@pytest.fixture
+def auth(token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    token: str
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        token: str | None = "default",
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10,
+    ) -> tuple[int, dict]:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {self.token if token == 'default' else token}")
+        for key, value in (headers or {}).items():
+            request.add_header(key, value)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            try:
+                return error.code, json.loads(payload)
+            except json.JSONDecodeError:
+                return error.code, {"raw": payload.decode(errors="replace")}
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--bind",
+            self.url.removeprefix("http://"),
+            "--workers",
+            "2",
+        ]
+        self.process = subprocess.Popen(
+            command, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.call("GET", "/readyz", token=None, timeout=1)[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError("server did not become ready in 60 s")
+
+    def kill(self) -> None:
+        """SIGKILL the whole gunicorn process group: master and workers, no clean shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def live_server(trained, tmp_path):
+    registry_copy = tmp_path / "registry"
+    import shutil
+
+    shutil.copytree(trained["root"], registry_copy)
+    database = f"sqlite:///{tmp_path / 'live.db'}"
+    env = {
+        **os.environ,
+        "MOTIVO_MODEL_DIR": str(registry_copy),
+        "MOTIVO_DATABASE_URL": database,
+        "MOTIVO_MODEL_POLL_SECONDS": "0.5",
+        "MOTIVO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+    }
+    token = db.create_token(db.make_engine(database), "agente.live")
+    server = LiveServer(f"http://127.0.0.1:{free_port()}", token, env)
+    server.registry = registry_copy
+    server.database = database
+    server.start()
+    yield server
+    server.stop()

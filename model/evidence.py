@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from model.tokens import Token
 
@@ -18,21 +17,6 @@ MIN_SPAN_WEIGHT = 0.5
 def field_reference(index: int, n_fields: int) -> tuple[str, int | None]:
     """('observations', i) for a contact note, ('general_note', None) for the last field."""
     return ("general_note", None) if index == n_fields - 1 else ("observations", index)
-
-
-def token_contributions(
-    attribution: sp.csr_matrix, columns: np.ndarray, x: sp.spmatrix, weights: np.ndarray
-) -> np.ndarray:
-    """(tokens x labels): each token's share of each label's linear score.
-
-    `attribution` (tokens x `columns`) spreads every feature the case has over the tokens that
-    produced it; times the case's feature values and the labels' weights (labels x all
-    features) it splits each label's score among the tokens.
-    """
-    if not len(columns):
-        return np.zeros((attribution.shape[0], len(weights)))
-    values = np.asarray(x[:, columns].todense()).ravel()
-    return np.asarray(attribution @ (weights[:, columns] * values).T)
 
 
 def _adjacent_groups(tokens: Sequence[Token], chosen: list[int], fields: Sequence[str]) -> list[list[int]]:

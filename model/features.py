@@ -146,21 +146,29 @@ class Occurrences:
     ends: np.ndarray
     n_tokens: int
 
-    def attribution(self) -> tuple[sp.csr_matrix, np.ndarray]:
-        """How much of each of the case's features each token accounts for.
+    def contributions(
+        self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray
+    ) -> np.ndarray:
+        """(tokens x labels): each token's share of each label's linear score x . w.
 
-        Returns (tokens x m matrix, the m feature columns it covers). A feature seen k times,
-        each covering n tokens, gives every covered token 1/(k*n) of it, so the case's feature
-        values spread this way sum back to them.
+        `row_indices`/`row_values` are the case's TF-IDF row (sorted columns, as CSR keeps
+        them); `weights` is (labels x all features). A feature seen k times, each occurrence
+        covering n tokens, gives each covered token 1/(k*n) of its term, so the tokens' shares
+        add up to the score. Plain numpy: building scipy matrices here cost more than the rest.
         """
+        out = np.zeros((self.n_tokens, len(weights)))
         if not len(self.columns):
-            return sp.csr_matrix((self.n_tokens, 0), dtype=np.float32), self.columns
+            return out
         unique, local, counts = np.unique(self.columns, return_inverse=True, return_counts=True)
+        values = np.zeros(len(unique))
+        found = np.searchsorted(row_indices, unique).clip(max=max(len(row_indices) - 1, 0))
+        present = row_indices[found] == unique if len(row_indices) else np.zeros(len(unique), dtype=bool)
+        values[present] = row_values[found[present]]
         lengths = self.ends - self.starts
-        first = np.repeat(self.starts, lengths)
-        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        rows = first + offsets
-        cols = np.repeat(local, lengths)
-        values = np.repeat(1.0 / (counts[local] * lengths), lengths)
-        matrix = sp.csr_matrix((values, (rows, cols)), shape=(self.n_tokens, len(unique)), dtype=np.float32)
-        return matrix, unique
+        per_occurrence = values[local] / (counts[local] * lengths)
+        terms = weights[:, unique[local]].T * per_occurrence[:, None]
+        tokens = np.repeat(self.starts, lengths) + (
+            np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        )
+        np.add.at(out, tokens, np.repeat(terms, lengths, axis=0))
+        return out

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from model.evidence import evidence_spans, token_contributions
+from model.evidence import evidence_spans
 from model.features import Occurrences, case_fields
 from model.motivo_model import MotivoModel
 from model.taxonomy import Taxonomy, load_taxonomy
@@ -22,16 +22,15 @@ def explain(
     model: MotivoModel,
     tokens: Sequence[Token],
     occurrences: Occurrences,
-    features_row,
+    row: tuple[np.ndarray, np.ndarray],
     columns: Sequence[int],
     fields: Sequence[str],
 ) -> dict[int, list[dict[str, Any]]]:
-    """Evidence spans for the given label columns of one case."""
+    """Evidence spans for the given label columns of one case (`row`: its TF-IDF indices and values)."""
     if not columns:
         return {}
-    attribution, feature_columns = occurrences.attribution()
     weights = np.vstack([model.coefficients(c)[0] for c in columns])
-    contributions = token_contributions(attribution, feature_columns, features_row, weights)
+    contributions = occurrences.contributions(row[0], row[1], weights)
     return {c: evidence_spans(tokens, contributions[:, k], fields) for k, c in enumerate(columns)}
 
 
@@ -70,7 +69,15 @@ def suggest_many(
             wanted.add(flag_column)
         for code in evidence_for[i] if evidence_for else ():
             wanted.add(flag_column if code == taxonomy.flag.code else codes.index(code))
-        spans = explain(model, tokens[i], encoded[i], features[i], sorted(wanted), case_fields(case))
+        row = slice(features.indptr[i], features.indptr[i + 1])
+        spans = explain(
+            model,
+            tokens[i],
+            encoded[i],
+            (features.indices[row], features.data[row]),
+            sorted(wanted),
+            case_fields(case),
+        )
         results.append(
             {
                 "id": case.get("id"),
@@ -79,7 +86,7 @@ def suggest_many(
                 "reasons": [
                     {
                         "code": codes[j],
-                        "label": taxonomy.label(codes[j]),
+                        "label": taxonomy.labels[codes[j]],
                         "probability": _round(p[j]),
                         "suggested": bool(suggested[j]),
                         "evidence": spans.get(int(j), []),

@@ -32,6 +32,7 @@ class Taxonomy:
     statuses: tuple[Label, ...]
     form_versions: dict[str, str]
     spellings: dict[str, str] = field(default_factory=dict, repr=False)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
@@ -44,10 +45,10 @@ class Taxonomy:
 
     def label(self, code: str) -> str:
         """The form's printed text for a reason, flag or status code."""
-        for item in self._all():
-            if item.code == code:
-                return item.label
-        raise UnknownLabelError(f"unknown label code {code!r}")
+        try:
+            return self.labels[code]
+        except KeyError:
+            raise UnknownLabelError(f"unknown label code {code!r}") from None
 
     def code(self, text: str) -> str:
         """The code for any printed or corrected spelling of a label (or the code itself)."""
@@ -104,6 +105,7 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         statuses=statuses,
         form_versions=dict(raw["form_versions"]),
         spellings=_spelling_index((*reasons, flag, *statuses)),
+        labels={item.code: item.label for item in (*reasons, flag, *statuses)},
     )
     codes = [item.code for item in taxonomy._all()]
     if len(codes) != len(set(codes)):

@@ -27,7 +27,7 @@ NEGATORS = frozenset({"nao", "nunca", "jamais", "nem", "nenhum", "nenhuma", "nin
 NEGATION_WINDOW = 4
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     field: int  # index into the case's text fields (contact notes, then the general note)
     start: int  # offsets in that field's original text
@@ -80,10 +80,12 @@ def _word_info(surface: str, lemmatizer: str) -> tuple[str, str, bool]:
     return word, lemma, is_word
 
 
-def field_tokens(text: str, field: int, lemmatizer: str) -> list[Token]:
-    """The tokens of one field's text."""
+@lru_cache(maxsize=4096)
+def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
+    """The tokens of one field's text (cached: agents' pages resend every field on each
+    keystroke, and only the one being typed in changes)."""
     if not text:
-        return []
+        return ()
     # Mask personal data and turn digits into 0 before spaCy sees the text: its string store
     # keeps every new string, and unique phone or guide numbers would grow it without end.
     shaped = mask_aligned(text).map_chars(_DIGITS)
@@ -91,32 +93,32 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> list[Token]:
     doc = tokenizer()(shaped.text)
     # Read offsets from arrays rather than Token objects: building spaCy Tokens costs more than
     # everything else done per token here.
-    table = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT])
+    table = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
     starts, ends, source = shaped.starts, shaped.ends, shaped.text
     tokens: list[Token] = []
+    append = tokens.append
     negation_left = 0
-    for idx, length, is_space, is_punct in table.tolist():
+    span_index, n_spans = 0, len(agent_spans)
+    for idx, length, is_space, is_punct in table:
         if is_space:
             continue
         word, lemma, is_word = _word_info(source[idx : idx + length], lemmatizer)
-        if not is_word and is_punct:
-            negation_left = 0
         start = starts[idx]
-        tokens.append(
-            Token(
-                field,
-                start,
-                ends[idx + length - 1],
-                word,
-                lemma,
-                negation_left > 0 and is_word,
-                bool(agent_spans) and any(a <= start < b for a, b in agent_spans),
-                is_word,
-            )
-        )
+        # Tokens come in order: walk the agent's spans alongside them.
+        while span_index < n_spans and agent_spans[span_index][1] <= start:
+            span_index += 1
+        agent = span_index < n_spans and agent_spans[span_index][0] <= start
         if is_word:
-            negation_left = NEGATION_WINDOW if word in NEGATORS else max(0, negation_left - 1)
-    return tokens
+            append(Token(field, start, ends[idx + length - 1], word, lemma, negation_left > 0, agent, True))
+            if word in NEGATORS:
+                negation_left = NEGATION_WINDOW
+            elif negation_left:
+                negation_left -= 1
+        else:
+            if is_punct:
+                negation_left = 0
+            append(Token(field, start, ends[idx + length - 1], word, lemma, False, agent, False))
+    return tuple(tokens)
 
 
 def case_tokens(fields: Sequence[str], lemmatizer: str = "simplemma") -> list[Token]:

@@ -265,10 +265,17 @@ def _progress(label: str, total: int):
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes."
 )
 @click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker; above 1, gthread workers (measured slower here: the model holds the GIL).",
+)
+@click.option(
     "--bootstrap", is_flag=True, help="First run: train the default model and create a token if missing."
 )
 @_fail_cleanly
-def serve_command(bind: str, workers: int, bootstrap: bool) -> None:
+def serve_command(bind: str, workers: int, threads: int, bootstrap: bool) -> None:
     """Serve the HTTP API (and the agents' page) with gunicorn."""
     from service.config import Settings
     from service.serve import bootstrap as run_bootstrap
@@ -277,7 +284,7 @@ def serve_command(bind: str, workers: int, bootstrap: bool) -> None:
     if bootstrap:
         run_bootstrap(Settings.from_env())
     click.echo(f"serving on http://{bind} (API docs at /docs, OpenAPI at /openapi.json)", err=True)
-    exec_gunicorn(bind, workers)
+    exec_gunicorn(bind, workers, threads)
 
 
 @main.group("tokens")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -61,6 +62,7 @@ class ModelHolder:
                 log.error("model version refused", extra={"version": current, "error": str(error)})
                 return False
             previous = self._loaded.version if self._loaded else None
+            _warm_up(new)
             self._loaded = new
             self._refused = None
             self.last_error = None
@@ -81,3 +83,19 @@ class ModelHolder:
                 self.refresh()
             except Exception:  # the watcher must outlive any surprise
                 log.exception("model refresh failed")
+
+
+WARM_UP_CASE = {"observations": ["Dra. informou que as clínicas fecharam e não vai processar ninguém."]}
+
+
+def _warm_up(loaded: LoadedModel) -> None:
+    """Run one suggestion so lazy tables (simplemma's dictionary) load now, then freeze the heap.
+
+    In the gunicorn master (--preload) this puts the dictionary in memory the workers share
+    after fork; gc.freeze() keeps the cyclic collector from walking (and copying) the
+    millions of long-lived objects on every full collection.
+    """
+    from model.suggest import suggest
+
+    suggest(loaded.model, WARM_UP_CASE, loaded.version)
+    gc.freeze()

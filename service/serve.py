@@ -31,8 +31,12 @@ def bootstrap(settings: Settings) -> None:
         engine.dispose()
 
 
-def exec_gunicorn(bind: str, workers: int, timeout: int = 30) -> None:
-    """Replace this process with gunicorn serving `service.app:create_app()`."""
+def exec_gunicorn(bind: str, workers: int, threads: int = 1, timeout: int = 30) -> None:
+    """Replace this process with gunicorn serving `service.app:create_app()`.
+
+    With threads > 1 the workers are gthread workers, which keep client connections alive
+    (sync workers close each one, and reconnecting costs more than a suggestion).
+    """
     arguments = [
         sys.executable,
         "-m",
@@ -42,7 +46,9 @@ def exec_gunicorn(bind: str, workers: int, timeout: int = 30) -> None:
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
         # Load the model once in the master: the workers share its memory pages after fork.
         "--preload",
         "--timeout",

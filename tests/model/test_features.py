@@ -23,12 +23,17 @@ def test_fast_rows_equal_sklearn_tfidf():
     np.testing.assert_allclose(ours, reference, atol=1e-6)
 
 
-def test_attribution_spreads_each_feature_back_onto_its_tokens():
+def test_token_contributions_add_up_to_each_labels_linear_score():
     vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+    weights = np.random.default_rng(0).normal(size=(3, len(vectorizer.feature_names_out_)))
     for case in CASES:
         occurrences = vectorizer.encode(vectorizer.tokens(case))
-        matrix, columns = occurrences.attribution()
-        np.testing.assert_allclose(matrix.sum(axis=0).A1, np.ones(len(columns)), rtol=1e-5)
+        row = vectorizer.rows([occurrences])
+        contributions = occurrences.contributions(row.indices, row.data, weights)
+        assert contributions.shape == (occurrences.n_tokens, 3)
+        np.testing.assert_allclose(
+            contributions.sum(axis=0), row.toarray()[0] @ weights.T, rtol=1e-5, atol=1e-6
+        )
 
 
 def test_negated_words_and_agent_turns_get_their_own_features():

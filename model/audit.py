@@ -2,9 +2,10 @@
 
 Listing follows confident learning (Northcutt et al.), on calibrated out-of-sample
 probabilities: a ticked box is listed when its probability is below what its label usually
-gets when truly ticked (the model's `confident_thresholds_`); an unticked box is listed when
-the model would suggest it. The score is the calibrated chance that the tick is wrong: 1 - p
-for a ticked box, p for an unticked one, so findings of every kind rank on one scale.
+gets when truly ticked (the model's `confident_thresholds_`, or thresholds from
+cross-validated probabilities); an unticked box is listed when the model would suggest it.
+The score is the calibrated chance that the tick is wrong: 1 - p for a ticked box, p for an
+unticked one, so findings of every kind rank on one scale.
 """
 
 from __future__ import annotations
@@ -12,67 +13,83 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from model.features import case_fields
 from model.motivo_model import MotivoModel
-from model.suggest import suggest_many
+from model.suggest import analyze, explain
 from model.taxonomy import load_taxonomy
 
 
-def findings_for(
-    model: MotivoModel, suggestion: dict[str, Any], ticked: Sequence[str] | None, flag_ticked: bool | None
-) -> list[dict[str, Any]]:
-    """Findings for one case from its suggestion (made with evidence for the ticked codes).
+def box_suspicion(proba: np.ndarray, ticked: np.ndarray) -> np.ndarray:
+    """The calibrated chance that each box (cases x labels) is wrong: 1 - p if ticked, p if not."""
+    return np.where(ticked.astype(bool), 1.0 - proba, proba)
 
-    `ticked`/`flag_ticked` None means the form's boxes are unknown: only the model's own
-    suggestions are listed, as `missing` / `flag_missed`.
+
+def box_findings(
+    p: np.ndarray,
+    ticked: set[int] | None,
+    flag_ticked: bool | None,
+    decision: np.ndarray,
+    confident: np.ndarray,
+) -> list[tuple[int, str, float, float]]:
+    """(label column, kind, probability, score) of every suspicious box of one case, flag last.
+
+    `ticked`/`flag_ticked` None: the form's boxes are unknown, only suggestions are listed.
     """
-    taxonomy = load_taxonomy()
-    codes = list(model.reason_codes)
-    confident = dict(zip(codes, model.confident_thresholds_[:-1], strict=True))
-    ticked_set = set(ticked or ())
-    findings = []
-    for reason in suggestion["reasons"]:
-        code, p = reason["code"], reason["probability"]
-        if code in ticked_set and p < confident[code]:
-            findings.append(_finding(code, reason["label"], "unsupported", p, 1 - p, reason["evidence"]))
-        elif code not in ticked_set and reason["suggested"]:
-            findings.append(_finding(code, reason["label"], "missing", p, p, reason["evidence"]))
-    flag = suggestion["judicializacao"]
-    p = flag["probability"]
-    if flag_ticked is not True and flag["flag"]:
-        findings.append(
-            _finding(taxonomy.flag.code, taxonomy.flag.label, "flag_missed", p, p, flag["evidence"])
-        )
-    elif flag_ticked is True and p < model.confident_thresholds_[-1] and not flag["flag"]:
-        findings.append(
-            _finding(taxonomy.flag.code, taxonomy.flag.label, "flag_unsupported", p, 1 - p, flag["evidence"])
-        )
-    findings.sort(key=lambda f: -f["score"])
-    return findings
-
-
-def _finding(code: str, label: str, kind: str, p: float, score: float, evidence: list) -> dict[str, Any]:
-    return {
-        "code": code,
-        "label": label,
-        "kind": kind,
-        "probability": p,
-        "score": round(score, 4),
-        "evidence": evidence,
-    }
+    flag = len(p) - 1
+    found = []
+    for j in range(flag):
+        if ticked is not None and j in ticked:
+            if p[j] < confident[j]:
+                found.append((j, "unsupported", p[j], 1.0 - p[j]))
+        elif p[j] >= decision[j]:
+            found.append((j, "missing", p[j], p[j]))
+    if flag_ticked is not True and p[flag] >= decision[flag]:
+        found.append((flag, "flag_missed", p[flag], p[flag]))
+    elif flag_ticked is True and p[flag] < min(confident[flag], decision[flag]):
+        found.append((flag, "flag_unsupported", p[flag], 1.0 - p[flag]))
+    return sorted(found, key=lambda f: -f[3])
 
 
 def audit_cases(
     model: MotivoModel,
-    model_version: str,
     cases: Sequence[dict[str, Any]],
+    confident: np.ndarray | None = None,
 ) -> list[list[dict[str, Any]]]:
-    """Findings for each case; a case's `reasons`/`judicializacao` are what was ticked (None: unknown)."""
-    flag_code = load_taxonomy().flag.code
-    evidence_for = [
-        [*(case.get("reasons") or ()), *([flag_code] if case.get("judicializacao") else [])] for case in cases
-    ]
-    suggestions = suggest_many(model, cases, model_version, evidence_for=evidence_for)
-    return [
-        findings_for(model, suggestion, case.get("reasons"), case.get("judicializacao"))
-        for case, suggestion in zip(cases, suggestions, strict=True)
-    ]
+    """Findings for each case, most suspicious first, with evidence for the boxes found.
+
+    A case's `reasons`/`judicializacao` are what was ticked (None: unknown).
+    """
+    taxonomy = load_taxonomy()
+    labels = [*model.reason_codes, taxonomy.flag.code]
+    confident = model.confident_thresholds_ if confident is None else confident
+    decision = model.decision_thresholds
+    analysis = analyze(model, cases)
+    results = []
+    for i, case in enumerate(cases):
+        reasons = case.get("reasons")
+        ticked = None if reasons is None else {labels.index(code) for code in reasons}
+        found = box_findings(analysis.proba[i], ticked, case.get("judicializacao"), decision, confident)
+        spans = explain(
+            model,
+            analysis.tokens[i],
+            analysis.occurrences[i],
+            analysis.row(i),
+            [f[0] for f in found],
+            case_fields(case),
+        )
+        results.append(
+            [
+                {
+                    "code": labels[j],
+                    "label": taxonomy.label(labels[j]),
+                    "kind": kind,
+                    "probability": round(float(p), 4),
+                    "score": round(float(score), 4),
+                    "evidence": spans.get(j, []),
+                }
+                for j, kind, p, score in found
+            ]
+        )
+    return results

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from model.evidence import evidence_spans
 from model.features import Occurrences, case_fields
@@ -34,6 +36,28 @@ def explain(
     return {c: evidence_spans(tokens, contributions[:, k], fields) for k, c in enumerate(columns)}
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What the model computes for a batch of cases before any evidence is asked for."""
+
+    tokens: list[tuple[Token, ...]]
+    occurrences: list[Occurrences]
+    features: sp.csr_matrix
+    proba: np.ndarray
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Case i's TF-IDF row as (sorted feature columns, values)."""
+        part = slice(self.features.indptr[i], self.features.indptr[i + 1])
+        return self.features.indices[part], self.features.data[part]
+
+
+def analyze(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> Analysis:
+    tokens = [model.vectorizer_.tokens(case) for case in cases]
+    occurrences = [model.vectorizer_.encode(t) for t in tokens]
+    features = model.vectorizer_.rows(occurrences)
+    return Analysis(tokens, occurrences, features, model.proba_from_features(features))
+
+
 def suggest_many(
     model: MotivoModel,
     cases: Sequence[dict[str, Any]],
@@ -50,10 +74,8 @@ def suggest_many(
     taxonomy = taxonomy or load_taxonomy()
     codes = list(model.reason_codes)
     flag_column = len(codes)
-    tokens = [model.vectorizer_.tokens(case) for case in cases]
-    encoded = [model.vectorizer_.encode(t) for t in tokens]
-    features = model.vectorizer_.rows(encoded)
-    proba = model.proba_from_features(features)
+    analysis = analyze(model, cases)
+    proba = analysis.proba
     thresholds = model.decision_thresholds
     results = []
     for i, case in enumerate(cases):
@@ -69,12 +91,11 @@ def suggest_many(
             wanted.add(flag_column)
         for code in evidence_for[i] if evidence_for else ():
             wanted.add(flag_column if code == taxonomy.flag.code else codes.index(code))
-        row = slice(features.indptr[i], features.indptr[i + 1])
         spans = explain(
             model,
-            tokens[i],
-            encoded[i],
-            (features.indices[row], features.data[row]),
+            analysis.tokens[i],
+            analysis.occurrences[i],
+            analysis.row(i),
             sorted(wanted),
             case_fields(case),
         )

@@ -130,7 +130,7 @@ def audit(body: AuditRequest):
         "reasons": list(body.checked.reasons),
         "judicializacao": body.checked.judicializacao,
     }
-    findings = audit_cases(loaded.model, loaded.version, [case])[0]
+    findings = audit_cases(loaded.model, [case])[0]
     return jsonify({"model_version": loaded.version, "findings": findings})
 
 

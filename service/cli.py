@@ -259,6 +259,76 @@ def _progress(label: str, total: int):
     return tqdm(total=total, desc=label, disable=not sys.stderr.isatty(), file=sys.stderr)
 
 
+@main.command("audit")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--self", "self_audit", is_flag=True, help="Audit the labeled corpus with cross-validated probabilities."
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("var/audit"),
+    show_default=True,
+    help="Folder for findings.csv, errors.csv and report.html.",
+)
+@click.option("--model", "version", default=None, help="Registry version (default: CURRENT).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--id", "id_column", default=None, help="CSV/XLSX column with the form id.")
+@click.option("--notes", default=None, help="CSV/XLSX contact-note columns, comma-separated, in order.")
+@click.option("--general", default=None, help="CSV/XLSX column with the general note.")
+@click.option(
+    "--reasons", default=None, help="CSV/XLSX column with the ticked reasons (codes or printed texts)."
+)
+@click.option("--flag", default=None, help="CSV/XLSX column with the 'Ameaça Judicialização' tick.")
+@click.option("--agent", default=None, help="CSV/XLSX column with the agent's name.")
+@click.option(
+    "--separator", default=";", show_default=True, help="Separator of the ticked reasons in one cell."
+)
+@_fail_cleanly
+def audit_command(
+    inputs, self_audit, out, version, workers, id_column, notes, general, reasons, flag, agent, separator
+) -> None:
+    """Rank the boxes that look wrongly ticked or missing in filled forms (JSONL, CSV, XLSX, form folders)."""
+    from tqdm import tqdm
+
+    from training import registry
+    from training.audit_inputs import Columns, read_audit_input
+    from training.audit_report import render_audit_report
+    from training.audit_run import audited_rows, write_audit
+
+    if self_audit == bool(inputs):
+        raise click.UsageError("give INPUT files/folders, or --self (and not both)")
+    bar = tqdm(desc="auditing", unit=" forms", disable=not sys.stderr.isatty(), file=sys.stderr)
+    if self_audit:
+        from training.self_audit import self_audit as run_self_audit
+
+        folds = tqdm(total=5, desc="cross-validating", disable=not sys.stderr.isatty(), file=sys.stderr)
+        results = run_self_audit(progress=folds.update)
+        model_version, described = "5-fold cross-validation on the corpus", "labeled corpus (--self)"
+    else:
+        loaded = registry.load(version)
+        columns = Columns(
+            id=id_column,
+            notes=tuple(n.strip() for n in notes.split(",")) if notes else None,
+            general=general,
+            reasons=reasons,
+            flag=flag,
+            agent=agent,
+            separator=separator,
+        )
+        results = audited_rows(read_audit_input(list(inputs), columns), loaded.model, workers=workers)
+        model_version, described = loaded.version, ", ".join(str(i) for i in inputs)
+    summary = write_audit(results, out, progress=bar.update)
+    bar.close()
+    (out / "report.html").write_text(render_audit_report(summary, model_version, described), encoding="utf-8")
+    click.echo(
+        f"audited {summary.forms_audited} forms ({summary.bad_rows} bad rows) in {summary.seconds:.1f} s: "
+        f"{summary.findings} findings " + ", ".join(f"{k} {n}" for k, n in summary.by_kind.most_common())
+    )
+    click.echo(f"wrote {out / 'findings.csv'}, {out / 'errors.csv'} and {out / 'report.html'}")
+
+
 @main.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
 @click.option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from collections.abc import Sequence
@@ -39,7 +40,9 @@ def worst_errors(
         evidence = [span for r in result["reasons"] for span in r["evidence"]] + result["judicializacao"][
             "evidence"
         ]
-        meta = f"{cases[i].get('id')} · true: {', '.join(truth) or '—'} · suggested: {', '.join(predicted) or '—'}"
+        meta = html.escape(
+            f"{cases[i].get('id')} · true: {', '.join(truth) or '—'} · suggested: {', '.join(predicted) or '—'}"
+        )
         out.append((cases[i], evidence, meta))
     return out
 

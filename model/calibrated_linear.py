@@ -45,30 +45,40 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2:
             raise ValueError("Y must be a 2-D label indicator matrix")
-        empty = np.flatnonzero((Y.sum(axis=0) < 2) | (Y.sum(axis=0) > len(Y) - 2))
-        if empty.size:
-            raise ValueError(f"label columns {empty.tolist()} have fewer than two positive or negative cases")
-        folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
-            target = Y[:, 0] if Y.shape[1] == 1 else Y
-            oof = cross_val_predict(self._base(Y.shape[1]), X, target, cv=folds, method="decision_function")
-            full = self._base(Y.shape[1]).fit(X, target)
-        oof = oof.reshape(len(Y), -1)
-        estimators = [full] if Y.shape[1] == 1 else full.estimators_
-        coef = np.vstack([est.coef_ for est in estimators])
-        intercept = np.array([est.intercept_[0] for est in estimators])
-        slopes, offsets = np.ones(Y.shape[1]), np.zeros(Y.shape[1])
-        for j in range(Y.shape[1]):
-            platt = LogisticRegression(C=1e4).fit(oof[:, j : j + 1], Y[:, j])
-            slopes[j], offsets[j] = platt.coef_[0, 0], platt.intercept_[0]
+        n_labels = Y.shape[1]
+        positives = Y.sum(axis=0)
+        # A label with fewer than 2 examples either way cannot be learned (an old form's history has
+        # no Migração at all): it gets a constant probability, its base rate, and no weights.
+        self.learnable_ = (positives >= 2) & (positives <= len(Y) - 2)
+        rate = np.clip(positives / max(len(Y), 1), 1e-4, 1 - 1e-4)
+        coef = np.zeros((n_labels, X.shape[1]))
+        intercept = np.log(rate / (1 - rate))
+        oof = np.tile(intercept, (len(Y), 1))
+        slopes, offsets = np.ones(n_labels), np.zeros(n_labels)
+        learnable = np.flatnonzero(self.learnable_)
+        if learnable.size:
+            target = Y[:, learnable[0]] if learnable.size == 1 else Y[:, learnable]
+            folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
+                base = self._base(learnable.size)
+                scores = cross_val_predict(base, X, target, cv=folds, method="decision_function")
+                full = self._base(learnable.size).fit(X, target)
+            scores = scores.reshape(len(Y), -1)
+            estimators = [full] if learnable.size == 1 else full.estimators_
+            for k, column in enumerate(learnable):
+                coef[column] = estimators[k].coef_[0]
+                intercept[column] = estimators[k].intercept_[0]
+                oof[:, column] = scores[:, k]
+                platt = LogisticRegression(C=1e4).fit(scores[:, k : k + 1], Y[:, column])
+                slopes[column], offsets[column] = platt.coef_[0, 0], platt.intercept_[0]
         self.coef_ = (coef * slopes[:, None]).astype(np.float32)
         # (features x labels), C-contiguous: scipy copies a transposed view on every product.
         self.coef_by_feature_ = np.ascontiguousarray(self.coef_.T)
         self.intercept_ = (intercept * slopes + offsets).astype(np.float32)
         self.oof_proba_ = sigmoid(oof * slopes + offsets)
-        self.n_labels_ = Y.shape[1]
-        self.classes_ = np.arange(Y.shape[1])
+        self.n_labels_ = n_labels
+        self.classes_ = np.arange(n_labels)
         return self
 
     def decision_function(self, X: sp.spmatrix) -> np.ndarray:

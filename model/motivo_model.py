@@ -89,7 +89,7 @@ class MotivoModel(BaseEstimator):
         # Confident-learning thresholds: the mean out-of-fold probability a label gets when it is
         # truly ticked. A ticked box far below its label's mean is a suspect (the QA audit).
         self.confident_thresholds_ = np.array(
-            [self.oof_proba_[Y[:, j] == 1, j].mean() for j in range(Y.shape[1])]
+            [self.oof_proba_[Y[:, j] == 1, j].mean() if Y[:, j].any() else 1.0 for j in range(Y.shape[1])]
         )
         self.labels_ = np.array([*self.reason_codes, "ameaca_judicializacao"])
         return self

@@ -12,6 +12,8 @@ MIN_REASON_THRESHOLD = 0.15
 
 def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, floor: float = MIN_REASON_THRESHOLD) -> float:
     """The probability threshold that maximises F1 for one label (at least `floor`)."""
+    if not np.any(y_true):
+        return 1.01  # a label never seen is never suggested
     precision, recall, thresholds = precision_recall_curve(y_true, proba)
     f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
     if not len(thresholds):
@@ -21,6 +23,8 @@ def best_f1_threshold(y_true: np.ndarray, proba: np.ndarray, floor: float = MIN_
 
 def recall_first_threshold(y_true: np.ndarray, proba: np.ndarray, min_recall: float) -> float:
     """The highest threshold that still keeps recall at `min_recall` (a missed threat costs most)."""
+    if not np.any(y_true):
+        return 1.01
     _, recall, thresholds = precision_recall_curve(y_true, proba)
     keeping = np.flatnonzero(recall[:-1] >= min_recall)
     if not len(keeping):

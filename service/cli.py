@@ -241,16 +241,40 @@ def models_rollback() -> None:
 
 
 @models_group.command("history")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
 @_fail_cleanly
-def models_history() -> None:
-    """Every registry event: trainings, promotions, rollbacks."""
+def models_history(as_json: bool) -> None:
+    """Every registry event: trainings (with their data), promotions, rollbacks, retrain decisions."""
     from training import registry
 
     for event in registry.history():
-        rest = {k: v for k, v in event.items() if k not in ("at", "event", "version")}
-        click.echo(
-            f"{event.get('at')}  {event.get('event'):12s} {event.get('version')}  {json.dumps(rest, ensure_ascii=False)}"
-        )
+        if as_json:
+            click.echo(json.dumps(event, ensure_ascii=False))
+            continue
+        kind = event.get("event", "?")
+        line = f"{event.get('at')}  {kind:12s} {event.get('version') or '-'}"
+        if kind == "trained":
+            line += f"  data {str(event.get('data_hash'))[:12]}"
+        elif kind in ("promoted", "rolled_back"):
+            line += f"  (was {event.get('previous') or 'none'})" + (
+                f"  {event['reason']}" if event.get("reason") else ""
+            )
+        elif kind == "retrain":
+            data = event.get("data", {})
+            line += (
+                f"  {event.get('decision', '?').upper()} vs {event.get('current') or 'none'}; confirmed "
+                f"train {data.get('confirmed_train')} test {data.get('confirmed_test')}, "
+                f"conflicts {data.get('conflicts')}"
+            )
+            for name, metrics in (event.get("metrics", {}).get("candidate") or {}).items():
+                current = (event.get("metrics", {}).get("current") or {}).get(name, {})
+                line += f"\n      {name}: " + ", ".join(
+                    f"{m} {current.get(m, float('nan')):.3f}->{metrics.get(m, float('nan')):.3f}"
+                    for m in ("macro_f1", "top1", "flag_recall")
+                )
+            for reason in event.get("why", []):
+                line += f"\n      refused: {reason}"
+        click.echo(line)
 
 
 def _progress(label: str, total: int):
@@ -327,6 +351,62 @@ def audit_command(
         f"{summary.findings} findings " + ", ".join(f"{k} {n}" for k, n in summary.by_kind.most_common())
     )
     click.echo(f"wrote {out / 'findings.csv'}, {out / 'errors.csv'} and {out / 'report.html'}")
+
+
+def _tolerances(values: tuple[str, ...]) -> dict[str, float]:
+    from training.retrain import DEFAULT_TOLERANCES
+
+    tolerances = dict(DEFAULT_TOLERANCES)
+    for item in values:
+        name, _, number = item.partition("=")
+        if name not in DEFAULT_TOLERANCES:
+            raise click.BadParameter(
+                f"{name!r}: gated metrics are {sorted(DEFAULT_TOLERANCES)}", param_hint="--tolerance"
+            )
+        try:
+            tolerances[name] = float(number)
+        except ValueError as error:
+            raise click.BadParameter(f"{item!r} is not METRIC=NUMBER", param_hint="--tolerance") from error
+    return tolerances
+
+
+@main.command("retrain")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="Only confirmations made since this date.",
+)
+@click.option("--dry-run", is_flag=True, help="Train and compare, write nothing, promote nothing.")
+@click.option(
+    "--holdout",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(0, 0.9),
+    help="Share of confirmed cases (by form id hash) kept for the confirmed test set.",
+)
+@click.option(
+    "--tolerance",
+    multiple=True,
+    metavar="METRIC=NUMBER",
+    help="How much a gated metric may fall: macro_f1 (0.01), top1 (0.01), flag_recall (0.02).",
+)
+@_data_option
+@_fail_cleanly
+def retrain_command(
+    since, dry_run: bool, holdout: float, tolerance: tuple[str, ...], data: Path | None
+) -> None:
+    """Retrain from confirmed cases + the corpus; promote the candidate only if it is not worse."""
+    from service.config import Settings
+    from training.retrain import comparison_table, export_confirmed, retrain
+
+    tolerances = _tolerances(tolerance)
+    confirmed = export_confirmed(Settings.from_env().database_url, since)
+    click.echo(f"{len(confirmed)} confirmed cases exported", err=True)
+    with _progress("retraining", 1) as bar:
+        result = retrain(confirmed, data, holdout=holdout, tolerances=tolerances, dry_run=dry_run)
+        bar.update(1)
+    click.echo(comparison_table(result))
 
 
 @main.command("serve")

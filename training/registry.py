@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ HISTORY = "history.jsonl"
 # Libraries whose version must match between the process that wrote an artifact and the one
 # loading it: a pickled scikit-learn estimator is only guaranteed to load in the same version.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "simplemma")
+
+
+def _crash_point(name: str) -> None:
+    """Tests set MOTIVO_KILL_AT to die by SIGKILL exactly here, to prove a crash leaves no damage."""
+    if os.environ.get("MOTIVO_KILL_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class RegistryError(RuntimeError):
@@ -130,6 +137,7 @@ def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None)
         joblib.dump(model, artifact, compress=3)
         with open(artifact, "rb") as handle:
             os.fsync(handle.fileno())
+        _crash_point("artifact_written")
         version = _new_version_name(root)
         full = {
             "version": version,
@@ -141,13 +149,28 @@ def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None)
         }
         (staging / MANIFEST).write_text(json.dumps(full, indent=2, ensure_ascii=False), encoding="utf-8")
         _fsync_dir(staging)
+        _crash_point("before_rename")
         os.rename(staging, root / version)
         _fsync_dir(root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _crash_point("before_history")
     append_history({"event": "trained", "version": version, "data_hash": manifest.get("data_hash")}, root)
     return version
+
+
+def remove_stale_staging(root: Path | None = None, older_than_seconds: float = 3600) -> int:
+    """Delete staging folders left by writes that were killed; returns how many."""
+    import time
+
+    root = root or registry_root()
+    removed = 0
+    for path in root.glob(".staging-*") if root.exists() else ():
+        if path.is_dir() and time.time() - path.stat().st_mtime > older_than_seconds:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def versions(root: Path | None = None) -> list[str]:
@@ -220,7 +243,9 @@ def promote(version: str, root: Path | None = None, reason: str = "manual") -> N
     root = root or registry_root()
     verify(version, root)
     previous = current_version(root)
+    _crash_point("before_current")
     _write_atomic(root / CURRENT, version + "\n")
+    _crash_point("after_current")
     append_history({"event": "promoted", "version": version, "previous": previous, "reason": reason}, root)
 
 

@@ -51,3 +51,18 @@ def test_confident_thresholds_are_each_labels_mean_out_of_fold_probability(train
     model = trained["model"]
     assert model.confident_thresholds_.shape == (31,)
     assert np.all((model.confident_thresholds_ > 0.3) & (model.confident_thresholds_ <= 1))
+
+
+def test_a_label_without_examples_is_never_suggested_instead_of_failing(trained):
+    """An operator's history from the older form has no Migração, Outros or Falta de Reajuste."""
+    from training.corpus import load_split
+
+    codes = load_taxonomy().reason_codes
+    missing = {"migracao", "outros", "falta_de_reajuste"}
+    cases = [c for c in load_split("train", trained["data"]) if not missing & set(c["reasons"])][:500]
+    model = MotivoModel(reason_codes=codes, cv=3).fit(cases, label_matrix(cases, codes))
+    columns = [codes.index(c) for c in missing]
+    assert not model.reasons_.learnable_[columns].any()
+    proba = model.predict_proba([{"observations": ["vai migrar do CPF para o CNPJ, sem reajuste há anos"]}])
+    assert np.all(proba[0, columns] < model.thresholds_[columns])
+    assert np.all(model.confident_thresholds_[columns] == 1.0)

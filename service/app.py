@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
     from service.api import api  # imported here so that importing the package stays cheap
+    from service.page import page
 
     app = OpenAPI(
         __name__,
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
         holder.refresh()
     app.register_api(api)
     app.register_blueprint(health)
+    app.register_blueprint(page)
 
     @app.get("/openapi.json")
     def openapi_json():

@@ -1,0 +1,24 @@
+"""The agents' page at / (pt-BR): the retention form's fields, suggestions as badges, confirmation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from model.cases import MAX_CONTACTS
+from model.taxonomy import load_taxonomy
+
+page = Blueprint(
+    "page", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
+)
+
+
+@page.get("/")
+def index():
+    taxonomy = load_taxonomy()
+    return render_template(
+        "index.html",
+        reasons=taxonomy.reasons,
+        flag=taxonomy.flag,
+        statuses=taxonomy.statuses,
+        contacts=range(1, MAX_CONTACTS + 1),
+    )

@@ -1,0 +1,374 @@
+// The agents' page: suggestions while typing, evidence highlights, confirmation.
+// Plain JavaScript, no build step. Texts shown to agents are in Portuguese.
+"use strict";
+
+(function () {
+  const TOKEN_KEY = "motivo.token";
+  const DRAFT_KEY = "motivo.draft";
+  const DEBOUNCE_MS = 400;
+  const OUTROS_RULE = 'OBRIGATÓRIO JUSTIFICATIVA CASO SELECIONE "OUTROS".';
+
+  const $ = (id) => document.getElementById(id);
+  const notes = Array.from(document.querySelectorAll("textarea.note"));
+  const observationBoxes = notes.filter((n) => n.dataset.field === "observations");
+  const generalBox = $("general-note");
+  const reasonRows = Array.from(document.querySelectorAll(".reason"));
+  const flagCode = document.querySelector(".flag-reason").dataset.code;
+
+  let lastSuggestion = null;
+  let suggestionFor = null; // the request body the current suggestion answers
+  let inFlight = null;
+  let timer = null;
+
+  // ---- messages -------------------------------------------------------------------------
+  function showMessage(text, ok) {
+    const box = $("message");
+    box.textContent = text;
+    box.classList.toggle("ok", Boolean(ok));
+    box.hidden = false;
+  }
+  function clearMessage() {
+    $("message").hidden = true;
+  }
+
+  const FIELD_NAMES = { general_note: "Obs. Geral", form_id: "identificação do formulário", body: "formulário" };
+  function fieldName(field) {
+    const contact = /^observations\[(\d+)\]$/.exec(field);
+    if (contact) return `${Number(contact[1]) + 1}º contato`;
+    if (field === "observations") return "contatos";
+    if (field.endsWith("reasons")) return "motivos";
+    return FIELD_NAMES[field] || field;
+  }
+  function problemText(problem) {
+    if (/no text/.test(problem)) return "escreva pelo menos uma observação";
+    const tooLong = /at most (\d+) characters/.exec(problem);
+    if (tooLong) return `texto longo demais (máximo de ${tooLong[1]} caracteres)`;
+    return problem;
+  }
+  function errorText(status, body) {
+    if (status === 401) return "Token inválido ou ausente. Informe um token válido para continuar; o que você digitou continua no formulário.";
+    if (status === 413) return "O texto é grande demais para ser enviado de uma vez. Divida-o entre os contatos.";
+    if (status === 422 && body && body.problems && body.problems.length) {
+      const parts = body.problems.map((p) => `${fieldName(p.field)}: ${problemText(p.problem)}`);
+      return "O serviço recusou os dados — " + parts.join("; ") + ".";
+    }
+    if (status === 503) return "O serviço está sem modelo carregado no momento. Tente de novo em instantes.";
+    return `O serviço respondeu com erro (código ${status}). Tente de novo em instantes; nada do que você digitou foi perdido.`;
+  }
+  const NETWORK_ERROR = "Não foi possível falar com o serviço motivo. Verifique a conexão e tente de novo — o que você digitou continua no formulário.";
+
+  // ---- token ----------------------------------------------------------------------------
+  function token() {
+    return localStorage.getItem(TOKEN_KEY) || "";
+  }
+  function showTokenPanel(rejected) {
+    if (rejected) $("token-state").textContent = "Token recusado pelo serviço";
+    $("token-panel").hidden = false;
+    $("token-input").value = "";
+    $("token-input").focus();
+  }
+  function refreshTokenState() {
+    $("token-state").textContent = token() ? "Token configurado" : "Token não configurado";
+  }
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = $("token-input").value.trim();
+    if (!value) return;
+    localStorage.setItem(TOKEN_KEY, value);
+    $("token-panel").hidden = true;
+    refreshTokenState();
+    clearMessage();
+    scheduleSuggest(0);
+  });
+  $("token-change").addEventListener("click", () => showTokenPanel(false));
+
+  // ---- the case -------------------------------------------------------------------------
+  function currentCase() {
+    const texts = observationBoxes.map((box) => box.value);
+    let last = texts.length - 1;
+    while (last >= 0 && !texts[last].trim()) last -= 1;
+    return { observations: texts.slice(0, last + 1), general_note: generalBox.value };
+  }
+  function hasText(c) {
+    return c.observations.some((t) => t.trim()) || c.general_note.trim() !== "";
+  }
+  function saveDraft() {
+    const draft = {
+      form_id: $("form-id").value,
+      notes: notes.map((n) => n.value),
+      ticked: reasonRows.filter((r) => r.querySelector("input").checked).map((r) => r.dataset.code),
+      status: (document.querySelector('input[name="status"]:checked') || {}).value || null,
+    };
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+  }
+  function restoreDraft() {
+    try {
+      const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
+      if (!draft) return;
+      $("form-id").value = draft.form_id || "";
+      (draft.notes || []).forEach((text, i) => { if (notes[i]) notes[i].value = text; });
+      (draft.ticked || []).forEach((code) => { const box = $(`reason-${code}`); if (box) box.checked = true; });
+      if (draft.status) { const radio = $(`status-${draft.status}`); if (radio) radio.checked = true; }
+    } catch (error) {
+      localStorage.removeItem(DRAFT_KEY);
+    }
+  }
+
+  // ---- calling the service --------------------------------------------------------------
+  async function call(path, body, signal) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token()}` },
+      body: JSON.stringify(body),
+      signal,
+    });
+    let payload = null;
+    try { payload = await response.json(); } catch (error) { payload = null; }
+    return { status: response.status, body: payload };
+  }
+
+  function scheduleSuggest(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(suggestNow, delay === undefined ? DEBOUNCE_MS : delay);
+  }
+
+  async function suggestNow() {
+    const body = currentCase();
+    if (!hasText(body)) {
+      renderSuggestion(null);
+      $("suggest-state").textContent = "Escreva as observações para ver as sugestões.";
+      return null;
+    }
+    if (!token()) {
+      showTokenPanel();
+      showMessage("Informe o token de acesso para receber sugestões.");
+      return null;
+    }
+    if (inFlight) inFlight.abort();
+    inFlight = new AbortController();
+    $("suggest-state").textContent = "Atualizando sugestões…";
+    try {
+      const { status, body: answer } = await call("/v1/suggest", body, inFlight.signal);
+      if (status === 200) {
+        clearMessage();
+        lastSuggestion = answer;
+        suggestionFor = JSON.stringify(body);
+        renderSuggestion(answer);
+        return answer;
+      }
+      if (status === 401) showTokenPanel(true);
+      showMessage(errorText(status, answer));
+      $("suggest-state").textContent = "Sem sugestões: veja a mensagem acima.";
+    } catch (error) {
+      if (error.name === "AbortError") return null;
+      showMessage(NETWORK_ERROR);
+      $("suggest-state").textContent = "Sem sugestões: o serviço não respondeu.";
+    }
+    return null;
+  }
+
+  // ---- showing suggestions --------------------------------------------------------------
+  const percent = (p) => `${Math.round(p * 100)}%`;
+
+  function renderSuggestion(suggestion) {
+    const byCode = {};
+    if (suggestion) {
+      suggestion.reasons.forEach((r) => { byCode[r.code] = r; });
+      byCode[flagCode] = { code: flagCode, probability: suggestion.judicializacao.probability,
+                           suggested: suggestion.judicializacao.flag, evidence: suggestion.judicializacao.evidence };
+    }
+    reasonRows.forEach((row) => {
+      const item = byCode[row.dataset.code];
+      const badge = row.querySelector(".badge");
+      const show = Boolean(item && item.suggested);
+      row.classList.toggle("suggested", show);
+      badge.hidden = !show;
+      badge.textContent = show ? percent(item.probability) : "";
+      badge.setAttribute("aria-label", show ? `sugerido, probabilidade ${percent(item.probability)}` : "");
+    });
+    const abstain = $("abstain");
+    const threat = $("threat");
+    if (!suggestion) {
+      abstain.hidden = true;
+      threat.hidden = true;
+      $("model-version").textContent = "";
+      highlight(null);
+      return;
+    }
+    const suggested = suggestion.reasons.filter((r) => r.suggested);
+    $("suggest-state").textContent = suggested.length
+      ? `Sugestões: ${suggested.map((r) => `${r.label} (${percent(r.probability)})`).join(", ")}.`
+      : "Nenhum motivo com confiança suficiente.";
+    if (suggestion.abstain) {
+      const top = suggestion.reasons.slice(0, 3).map((r) => `${r.label} (${percent(r.probability)})`);
+      abstain.textContent = `O modelo não tem confiança suficiente para sugerir. Mais prováveis: ${top.join(", ")}.`;
+      abstain.hidden = false;
+    } else {
+      abstain.hidden = true;
+    }
+    if (suggestion.judicializacao.flag) {
+      $("threat-probability").textContent = ` (${percent(suggestion.judicializacao.probability)})`;
+      const quotes = suggestion.judicializacao.evidence.slice(0, 3).map((e) => `“${e.text}”`);
+      $("threat-evidence").textContent = quotes.length ? `No texto: ${quotes.join(" · ")}` : "";
+      threat.hidden = false;
+    } else {
+      threat.hidden = true;
+    }
+    $("model-version").textContent = `Modelo ${suggestion.model_version}`;
+    highlight(activeCode);
+  }
+
+  // ---- evidence highlights --------------------------------------------------------------
+  let activeCode = null;
+
+  // The service counts offsets in Unicode code points; JavaScript strings index UTF-16 units.
+  function utf16Offset(text, codePoints) {
+    let units = 0;
+    let seen = 0;
+    for (const ch of text) {
+      if (seen === codePoints) break;
+      units += ch.length;
+      seen += 1;
+    }
+    return units;
+  }
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+  function backdropFor(box) {
+    return box.parentElement.querySelector(".highlights");
+  }
+  function paint(box, spans) {
+    const text = box.value;
+    let html = "";
+    let last = 0;
+    spans
+      .map((s) => [utf16Offset(text, s.start), utf16Offset(text, s.end)])
+      .sort((a, b) => a[0] - b[0])
+      .forEach(([start, end]) => {
+        if (start < last || end > text.length) return;
+        html += escapeHtml(text.slice(last, start)) + "<mark>" + escapeHtml(text.slice(start, end)) + "</mark>";
+        last = end;
+      });
+    // A trailing newline needs a character after it to take up a line in the mirror.
+    backdropFor(box).innerHTML = html + escapeHtml(text.slice(last)) + "\n";
+  }
+  function evidenceOf(code) {
+    if (!lastSuggestion || !code) return [];
+    if (code === flagCode) return lastSuggestion.judicializacao.evidence;
+    const reason = lastSuggestion.reasons.find((r) => r.code === code);
+    return reason ? reason.evidence : [];
+  }
+  function highlight(code) {
+    activeCode = code;
+    reasonRows.forEach((row) => row.classList.toggle("active", row.dataset.code === code));
+    // Highlights only make sense for the text the suggestion was computed from.
+    const current = suggestionFor === JSON.stringify(currentCase());
+    const spans = current ? evidenceOf(code) : [];
+    notes.forEach((box) => {
+      const mine = spans.filter((s) => s.field === box.dataset.field &&
+        (s.field === "general_note" || String(s.index) === box.dataset.index));
+      paint(box, mine);
+    });
+  }
+  reasonRows.forEach((row) => {
+    const code = row.dataset.code;
+    row.addEventListener("mouseenter", () => highlight(code));
+    row.addEventListener("mouseleave", () => highlight(null));
+    const input = row.querySelector("input");
+    input.addEventListener("focus", () => highlight(code));
+    input.addEventListener("blur", () => highlight(null));
+  });
+  notes.forEach((box) => {
+    box.addEventListener("scroll", () => { backdropFor(box).parentElement.scrollTop = box.scrollTop; });
+    box.addEventListener("input", () => {
+      paint(box, []);
+      saveDraft();
+      scheduleSuggest();
+    });
+  });
+  $("form-id").addEventListener("input", saveDraft);
+  document.querySelectorAll('input[type="checkbox"], input[type="radio"]').forEach((input) => {
+    input.addEventListener("change", saveDraft);
+  });
+
+  // ---- confirming -----------------------------------------------------------------------
+  function ticked() {
+    return reasonRows
+      .filter((row) => row.dataset.code !== flagCode && row.querySelector("input").checked)
+      .map((row) => row.dataset.code);
+  }
+
+  $("confirm").addEventListener("click", async () => {
+    const body = currentCase();
+    if (!hasText(body)) {
+      showMessage("Escreva pelo menos uma observação antes de confirmar.");
+      observationBoxes[0].focus();
+      return;
+    }
+    const reasons = ticked();
+    if (reasons.includes("outros") && !body.general_note.trim()) {
+      showMessage(`${OUTROS_RULE} Escreva a justificativa na Obs. Geral.`);
+      generalBox.focus();
+      return;
+    }
+    if (!token()) {
+      showTokenPanel();
+      showMessage("Informe o token de acesso para confirmar.");
+      return;
+    }
+    let suggestion = suggestionFor === JSON.stringify(body) ? lastSuggestion : await suggestNow();
+    if (!suggestion) return; // the message says why; the form is untouched
+    const statusInput = document.querySelector('input[name="status"]:checked');
+    const request = {
+      ...body,
+      suggested: {
+        model_version: suggestion.model_version,
+        reasons: suggestion.reasons.filter((r) => r.suggested).map((r) => r.code),
+        judicializacao: suggestion.judicializacao.flag,
+      },
+      confirmed: {
+        reasons,
+        judicializacao: $(`reason-${flagCode}`).checked,
+        status: statusInput ? statusInput.value : null,
+      },
+    };
+    const formId = $("form-id").value.trim();
+    if (formId) request.form_id = formId;
+    $("confirm").disabled = true;
+    try {
+      const { status, body: answer } = await call("/v1/confirmations", request);
+      if (status === 201) {
+        const replaced = answer.replaced ? ` (substitui a confirmação nº ${answer.replaced} deste formulário)` : "";
+        clearForm();
+        showMessage(`Confirmação registrada: nº ${answer.id}${replaced}. Formulário pronto para o próximo caso.`, true);
+        return;
+      }
+      if (status === 401) showTokenPanel(true);
+      showMessage(errorText(status, answer));
+    } catch (error) {
+      showMessage(NETWORK_ERROR);
+    } finally {
+      $("confirm").disabled = false;
+    }
+  });
+
+  function clearForm() {
+    $("form-id").value = "";
+    notes.forEach((box) => { box.value = ""; paint(box, []); });
+    document.querySelectorAll('input[type="checkbox"], input[type="radio"]').forEach((input) => { input.checked = false; });
+    localStorage.removeItem(DRAFT_KEY);
+    lastSuggestion = null;
+    suggestionFor = null;
+    renderSuggestion(null);
+    $("suggest-state").textContent = "Escreva as observações para ver as sugestões.";
+  }
+  $("clear").addEventListener("click", () => { clearForm(); clearMessage(); observationBoxes[0].focus(); });
+
+  // ---- start ----------------------------------------------------------------------------
+  refreshTokenState();
+  restoreDraft();
+  notes.forEach((box) => paint(box, []));
+  if (!token()) showTokenPanel();
+  else if (hasText(currentCase())) scheduleSuggest(0);
+})();

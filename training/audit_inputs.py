@@ -7,7 +7,6 @@ in chunks, so the input's size does not bound memory.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import pandas as pd
 
 from model.cases import check_texts
 from model.form_files import FORM_SUFFIXES, FailedImport, import_forms
+from model.jsonl import json_object
 from model.normalize import match_key
 from model.taxonomy import Taxonomy, UnknownLabelError, load_taxonomy
 
@@ -221,12 +221,9 @@ def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[Au
                 continue
             source = f"{path}:{number}"
             try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield BadRow(source, f"not JSON: {error.msg}")
-                continue
-            if not isinstance(raw, dict):
-                yield BadRow(source, "not a JSON object")
+                raw = json_object(line)
+            except ValueError as error:
+                yield BadRow(source, str(error))
                 continue
             try:
                 case = _case(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from model.jsonl import json_objects
 from model.paths import data_dir
 
 SPLITS = ("train", "test")
@@ -29,19 +29,12 @@ def read_cases(root: Path | None = None) -> tuple[list[dict[str, Any]], list[str
     problems: list[str] = []
     for path in files:
         with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
+            for number, case, problem in json_objects(handle):
                 where = f"{path.name}:{number}"
-                try:
-                    case = json.loads(line)
-                except json.JSONDecodeError as error:
-                    problems.append(f"{where}: not JSON ({error.msg})")
-                    continue
-                if not isinstance(case, dict):
-                    problems.append(f"{where}: not a JSON object")
-                    continue
-                cases.append({**case, "_where": where})
+                if problem:
+                    problems.append(f"{where}: {problem}")
+                else:
+                    cases.append({**case, "_where": where})
     return cases, problems
 
 

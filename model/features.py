@@ -26,7 +26,7 @@ def case_fields(case: Any) -> list[str]:
 class FeatureSpec:
     """Which features a token sequence yields."""
 
-    char_ngrams: tuple[int, int] | None = (3, 5)
+    char_ngrams: tuple[int, int] | None = None
     bigrams: bool = True
     roles: bool = True
 
@@ -63,7 +63,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         lemmatizer: str = "simplemma",
-        char_ngrams: tuple[int, int] | None = (3, 5),
+        char_ngrams: tuple[int, int] | None = None,
         bigrams: bool = True,
         roles: bool = True,
         min_df: int = 2,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from model.calibrated_linear import CalibratedLinearOVR
@@ -29,6 +29,7 @@ def label_matrix(cases: Sequence[dict[str, Any]], reason_codes: Sequence[str]) -
 class MotivoModel(BaseEstimator):
     """Cases -> calibrated probabilities for every reason and for the litigation-threat flag.
 
+    `vectorizer` (default: a CaseVectorizer with its defaults) is cloned and fitted by `fit`.
     `fit(X, Y)` takes cases (dicts with `observations` and `general_note`) and the indicator
     matrix of `label_matrix` (reasons in `reason_codes` order, flag last). Reason thresholds
     maximise out-of-fold F1 per label; the flag threshold keeps out-of-fold recall at
@@ -38,11 +39,7 @@ class MotivoModel(BaseEstimator):
     def __init__(
         self,
         reason_codes: Sequence[str] = (),
-        lemmatizer: str = "simplemma",
-        char_ngrams: tuple[int, int] | None = None,
-        bigrams: bool = True,
-        roles: bool = True,
-        min_df: int = 2,
+        vectorizer: CaseVectorizer | None = None,
         C: float = 8.0,
         flag_C: float = 8.0,
         cv: int = 5,
@@ -50,11 +47,7 @@ class MotivoModel(BaseEstimator):
         random_state: int = 0,
     ):
         self.reason_codes = reason_codes
-        self.lemmatizer = lemmatizer
-        self.char_ngrams = char_ngrams
-        self.bigrams = bigrams
-        self.roles = roles
-        self.min_df = min_df
+        self.vectorizer = vectorizer
         self.C = C
         self.flag_C = flag_C
         self.cv = cv
@@ -69,13 +62,7 @@ class MotivoModel(BaseEstimator):
             raise ValueError(
                 f"Y must be (cases, {len(self.reason_codes) + 1}): one column per reason, flag last"
             )
-        self.vectorizer_ = CaseVectorizer(
-            lemmatizer=self.lemmatizer,
-            char_ngrams=self.char_ngrams,
-            bigrams=self.bigrams,
-            roles=self.roles,
-            min_df=self.min_df,
-        )
+        self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else CaseVectorizer()
         features = self.vectorizer_.fit_transform(X)
         self.reasons_ = CalibratedLinearOVR(C=self.C, cv=self.cv, random_state=self.random_state)
         self.reasons_.fit(features, Y[:, :-1])

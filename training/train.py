@@ -15,8 +15,6 @@ from training import registry
 from training.corpus import load_split
 from training.metrics import evaluate_predictions
 
-DEFAULT_PARAMS: dict[str, Any] = {}
-
 
 def data_hash(cases: Sequence[dict[str, Any]]) -> str:
     """sha256 of the cases' texts and labels, independent of order and of bookkeeping keys."""
@@ -27,9 +25,19 @@ def data_hash(cases: Sequence[dict[str, Any]]) -> str:
     return hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
 
 
+def _params(model: MotivoModel) -> dict[str, Any]:
+    """The model's parameters and those of the vectorizer it actually used, as JSON values."""
+    used = {
+        **model.get_params(deep=False),
+        **{f"vectorizer__{k}": v for k, v in model.vectorizer_.get_params().items()},
+    }
+    plain = (str, int, float, bool, tuple, type(None))
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in used.items() if isinstance(v, plain)}
+
+
 def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
     codes = load_taxonomy().reason_codes
-    model = MotivoModel(reason_codes=codes, **{**DEFAULT_PARAMS, **params})
+    model = MotivoModel(reason_codes=codes, **params)
     return model.fit(list(cases), label_matrix(cases, codes))
 
 
@@ -58,7 +66,7 @@ def train_version(
         "test_cases": len(test_cases),
         "training_seconds": round(seconds, 2),
         "labels": list(model.labels_),
-        "params": model.get_params(),
+        "params": _params(model),
         "thresholds": dict(
             zip(model.labels_.tolist(), [round(float(t), 4) for t in model.decision_thresholds], strict=True)
         ),
@@ -67,7 +75,6 @@ def train_version(
         else {},
         **(extra_manifest or {}),
     }
-    manifest["params"]["reason_codes"] = list(manifest["params"]["reason_codes"])
     version = registry.save_version(model, manifest, root)
     return version, model, registry.read_manifest(version, root)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from model.features import CaseVectorizer  # noqa: E402
 from training.corpus import load_split  # noqa: E402
 from training.train import fit_model, test_metrics  # noqa: E402
 
@@ -41,7 +42,7 @@ def main() -> None:
         if lemmatizer == "lookup" and importlib.util.find_spec("spacy_lookups_data") is None:
             print(f"{lemmatizer:10s} skipped: pip install -e '.[lookups]'")
             continue
-        model = fit_model(train, lemmatizer=lemmatizer)
+        model = fit_model(train, vectorizer=CaseVectorizer(lemmatizer=lemmatizer))
         metrics = test_metrics(model, test)
         model.vectorizer_.tokens(test[0])
         started = time.perf_counter()

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint install browser clean
+.PHONY: serve test lint install browser postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,10 @@ lint: $(STAMP)
 browser:
 	.ci/install-chromium
 
-test: lint browser
+postgres:
+	.ci/install-postgresql
+
+test: lint browser postgres
 	$(BIN)/motivo data check
 	$(BIN)/python -m pytest -q
 

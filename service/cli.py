@@ -177,6 +177,12 @@ def evaluate_command(version: str | None, data_file: Path | None, out: Path | No
             f"{name:34s} top-1 {m['top1']:.3f} top-3 {m['top3']:.3f} micro F1 {m['micro_f1']:.3f} "
             f"macro F1 {m['macro_f1']:.3f} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
         )
+    if len(metrics["by_batch"]) > 1:
+        for name, m in metrics["by_batch"].items():
+            click.echo(
+                f"  batch {name:32s} {m['cases']:5d} cases  top-1 {m['top1']:.3f} top-3 {m['top3']:.3f} "
+                f"micro F1 {m['micro_f1']:.3f} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
+            )
     click.echo(f"wrote {folder / 'metrics.json'} and {folder / 'report.html'}")
 
 

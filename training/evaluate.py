@@ -15,7 +15,7 @@ from model.motivo_model import MotivoModel, label_matrix
 from model.suggest import suggest_many
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
-from training.metrics import evaluate_predictions
+from training.metrics import evaluate_predictions, metrics_by_group
 from training.report import render_report
 
 WORST_ERRORS = 12
@@ -91,6 +91,8 @@ def evaluate_version(
     Y = label_matrix(test_cases, codes)
     P = model.predict_proba(test_cases)
     metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
+    batches = [str(case.get("batch") or "(no batch)") for case in test_cases]
+    metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)
     peer_table = {f"motivo {loaded.version}": metrics}
     if train_cases:
         peer_table.update(peer_metrics(train_cases, test_cases, codes))

@@ -12,6 +12,8 @@ from sklearn.metrics import (
     f1_score,
     precision_recall_curve,
     precision_recall_fscore_support,
+    precision_score,
+    recall_score,
     roc_auc_score,
 )
 
@@ -122,3 +124,32 @@ def evaluate_predictions(
         "abstention_curve": abstention_curve(reasons_true, reasons_p),
         "confusions": label_confusions(reasons_true, S, codes),
     }
+
+
+def metrics_by_group(
+    Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray, groups: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """The headline metrics for each group of cases (e.g. each writer's batch), largest first.
+
+    A whole test split can hide that one writer's style is read badly; per batch it shows.
+    """
+    Y, P, groups = np.asarray(Y, dtype=int), np.asarray(P), np.asarray(groups, dtype=object)
+    out = {}
+    names, counts = np.unique(groups, return_counts=True)
+    for name in names[np.argsort(-counts, kind="stable")]:
+        rows = groups == name
+        reasons_true, reasons_p = Y[rows, :-1], P[rows, :-1]
+        suggested = suggested_sets(reasons_p, thresholds[:-1])
+        flag_true, flagged = Y[rows, -1], P[rows, -1] >= thresholds[-1]
+        out[str(name)] = {
+            "cases": int(rows.sum()),
+            "top1": round(top_k_hit_rate(reasons_true, reasons_p, 1), 4),
+            "top3": round(top_k_hit_rate(reasons_true, reasons_p, 3), 4),
+            "micro_f1": round(float(f1_score(reasons_true, suggested, average="micro", zero_division=0)), 4),
+            "flag": {
+                "precision": round(float(precision_score(flag_true, flagged, zero_division=0)), 4),
+                "recall": round(float(recall_score(flag_true, flagged, zero_division=0)), 4),
+                "support": int(flag_true.sum()),
+            },
+        }
+    return out

@@ -159,6 +159,23 @@ def render_report(
         _table(
             ["model", "top-1", "top-3", "micro F1", "macro F1", "flag precision", "flag recall"], peer_rows
         ),
+        "<h2>Per batch (each writer's text, largest first)</h2>",
+        _table(
+            ["batch", "cases", "top-1", "top-3", "micro F1", "threats", "flag precision", "flag recall"],
+            [
+                [
+                    name,
+                    m["cases"],
+                    m["top1"],
+                    m["top3"],
+                    m["micro_f1"],
+                    m["flag"]["support"],
+                    m["flag"]["precision"],
+                    m["flag"]["recall"],
+                ]
+                for name, m in metrics.get("by_batch", {}).items()
+            ],
+        ),
         "<h2>Per reason</h2>",
         _table(["code", "precision", "recall", "F1", "support", "threshold"], label_rows, weak),
         per_label_plot(metrics),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
 from service.cli import main
+from training.corpus import load_split
 
 
 @pytest.fixture
@@ -58,3 +60,9 @@ def test_evaluate_writes_metrics_and_report(registry_env, tmp_path):
     assert len(metrics["per_label"]) == 30 and 0 <= metrics["top1"] <= 1
     html = (tmp_path / "report.html").read_text()
     assert "data:image/png;base64," in html and "Worst errors" in html
+    # The test split is whole batches of different writers: each is measured on its own.
+    written = Counter(case["batch"] for case in load_split("test", registry_env["data"]))
+    batches = metrics["by_batch"]
+    assert len(written) > 1 and {name: b["cases"] for name, b in batches.items()} == dict(written)
+    for name in batches:
+        assert f"batch {name}" in result.stdout and f"<td>{name}</td>" in html

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from training.metrics import abstention_curve, evaluate_predictions, flag_metrics, top_k_hit_rate
+from training.metrics import (
+    abstention_curve,
+    evaluate_predictions,
+    flag_metrics,
+    metrics_by_group,
+    top_k_hit_rate,
+)
 
 Y = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]])
 P = np.array([[0.9, 0.2, 0.1], [0.6, 0.5, 0.1], [0.1, 0.2, 0.3], [0.1, 0.2, 0.8]])
@@ -37,3 +44,21 @@ def test_report_metrics_have_every_label_and_the_flag():
     assert metrics["per_label"]["a"]["support"] == 2
     assert metrics["flag"]["recall"] == 1.0
     assert metrics["confusions"][0]["cases"] >= 1
+
+
+# The one-case group has no threat: the whole-set flag curve it is compared with warns about that.
+@pytest.mark.filterwarnings("ignore:No positive class found")
+def test_metrics_by_group_equal_the_metrics_of_each_group_alone():
+    Yf = np.hstack([Y, np.array([[1], [0], [0], [1]])])
+    Pf = np.hstack([P, np.array([[0.9], [0.2], [0.4], [0.3]])])
+    thresholds = np.full(4, 0.5)
+    groups = ["w01", "t1", "w01", "w01"]
+    by_group = metrics_by_group(Yf, Pf, thresholds, groups)
+    assert list(by_group) == ["w01", "t1"]  # largest first
+    for name, rows in (("w01", [0, 2, 3]), ("t1", [1])):
+        alone = evaluate_predictions(Yf[rows], Pf[rows], thresholds, ["a", "b", "c"])
+        assert by_group[name]["cases"] == len(rows)
+        for key in ("top1", "top3", "micro_f1"):
+            assert by_group[name][key] == alone[key]
+    assert by_group["w01"]["flag"] == {"precision": 1.0, "recall": 0.5, "support": 2}
+    assert by_group["t1"]["flag"] == {"precision": 0.0, "recall": 0.0, "support": 0}

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
@@ -41,7 +41,24 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         )
         return binary if n_labels == 1 else OneVsRestClassifier(binary)
 
-    def fit(self, X: sp.spmatrix, Y: np.ndarray) -> CalibratedLinearOVR:
+    def _folds(
+        self, Y: np.ndarray, groups: np.ndarray | None
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
+        """(folds, grouped): folds keep each group whole when every training fold still sees both
+        classes of every label; shuffled folds otherwise. Whole groups (one writer's batch) make
+        the out-of-fold scores, and so thresholds and calibration, reflect other writers' text."""
+        shuffled = list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(Y))
+        if groups is None or len(np.unique(groups)) < self.cv:
+            return shuffled, False
+        grouped = list(GroupKFold(self.cv).split(Y, groups=groups))
+        for train, _ in grouped:
+            positives = Y[train].sum(axis=0)
+            if (positives == 0).any() or (positives == len(train)).any():
+                return shuffled, False
+        return grouped, True
+
+    def fit(self, X: sp.spmatrix, Y: np.ndarray, groups: np.ndarray | None = None) -> CalibratedLinearOVR:
+        """`groups` (one per row, e.g. the writer's batch): out-of-fold scores keep groups whole."""
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2:
             raise ValueError("Y must be a 2-D label indicator matrix")
@@ -56,9 +73,12 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         oof = np.tile(intercept, (len(Y), 1))
         slopes, offsets = np.ones(n_labels), np.zeros(n_labels)
         learnable = np.flatnonzero(self.learnable_)
+        self.grouped_folds_ = False
         if learnable.size:
             target = Y[:, learnable[0]] if learnable.size == 1 else Y[:, learnable]
-            folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
+            folds, self.grouped_folds_ = self._folds(
+                Y[:, learnable], None if groups is None else np.asarray(groups)
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
                 base = self._base(learnable.size)

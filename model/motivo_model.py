@@ -33,7 +33,9 @@ class MotivoModel(BaseEstimator):
     `fit(X, Y)` takes cases (dicts with `observations` and `general_note`) and the indicator
     matrix of `label_matrix` (reasons in `reason_codes` order, flag last). Reason thresholds
     maximise out-of-fold F1 per label; the flag threshold keeps out-of-fold recall at
-    `flag_min_recall` (a missed threat costs more than a second look).
+    `flag_min_recall` (a missed threat costs more than a second look). With `groups` (each
+    case's writer), the folds keep each group whole, so those out-of-fold scores are what
+    another writer's text gets.
     """
 
     def __init__(
@@ -41,7 +43,7 @@ class MotivoModel(BaseEstimator):
         reason_codes: Sequence[str] = (),
         vectorizer: CaseVectorizer | None = None,
         C: float = 8.0,
-        flag_C: float = 8.0,
+        flag_C: float = 32.0,
         cv: int = 5,
         flag_min_recall: float = 0.97,
         random_state: int = 0,
@@ -54,7 +56,10 @@ class MotivoModel(BaseEstimator):
         self.flag_min_recall = flag_min_recall
         self.random_state = random_state
 
-    def fit(self, X: Sequence[dict[str, Any]], Y: np.ndarray) -> MotivoModel:
+    def fit(
+        self, X: Sequence[dict[str, Any]], Y: np.ndarray, groups: Sequence[str] | None = None
+    ) -> MotivoModel:
+        """`groups`: one per case (the writer's batch); out-of-fold scores then keep groups whole."""
         Y = np.asarray(Y, dtype=int)
         if not self.reason_codes:
             raise ValueError("reason_codes must name the label columns")
@@ -65,9 +70,9 @@ class MotivoModel(BaseEstimator):
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else CaseVectorizer()
         features = self.vectorizer_.fit_transform(X)
         self.reasons_ = CalibratedLinearOVR(C=self.C, cv=self.cv, random_state=self.random_state)
-        self.reasons_.fit(features, Y[:, :-1])
+        self.reasons_.fit(features, Y[:, :-1], groups)
         self.flag_ = CalibratedLinearOVR(C=self.flag_C, cv=self.cv, random_state=self.random_state)
-        self.flag_.fit(features, Y[:, -1:])
+        self.flag_.fit(features, Y[:, -1:], groups)
         self.thresholds_ = reason_thresholds(Y[:, :-1], self.reasons_.oof_proba_)
         self.flag_threshold_ = recall_first_threshold(
             Y[:, -1], self.flag_.oof_proba_[:, 0], self.flag_min_recall

@@ -35,10 +35,15 @@ def _params(model: MotivoModel) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in used.items() if isinstance(v, plain)}
 
 
+def writer_groups(cases: Sequence[dict[str, Any]]) -> list[str]:
+    """Each case's batch (its writer); a case without one (a confirmed case) is a group of its own."""
+    return [case.get("batch") or f"#{i}" for i, case in enumerate(cases)]
+
+
 def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
     codes = load_taxonomy().reason_codes
     model = MotivoModel(reason_codes=codes, **params)
-    return model.fit(list(cases), label_matrix(cases, codes))
+    return model.fit(list(cases), label_matrix(cases, codes), writer_groups(cases))
 
 
 def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -66,6 +71,8 @@ def train_version(
         "test_cases": len(test_cases),
         "training_seconds": round(seconds, 2),
         "labels": list(model.labels_),
+        # Thresholds and calibration come from out-of-fold scores; "writer" folds keep batches whole.
+        "oof_folds": "writer" if model.reasons_.grouped_folds_ and model.flag_.grouped_folds_ else "shuffled",
         "params": _params(model),
         "thresholds": dict(
             zip(model.labels_.tolist(), [round(float(t), 4) for t in model.decision_thresholds], strict=True)

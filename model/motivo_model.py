@@ -45,7 +45,7 @@ class MotivoModel(BaseEstimator):
         C: float = 8.0,
         flag_C: float = 32.0,
         cv: int = 5,
-        flag_min_recall: float = 0.97,
+        flag_min_recall: float = 0.98,
         random_state: int = 0,
     ):
         self.reason_codes = reason_codes

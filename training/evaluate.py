@@ -48,9 +48,13 @@ def worst_errors(
 
 
 def peer_metrics(
-    train_cases: Sequence[dict[str, Any]], test_cases: Sequence[dict[str, Any]], codes: Sequence[str]
+    train_cases: Sequence[dict[str, Any]],
+    test_cases: Sequence[dict[str, Any]],
+    codes: Sequence[str],
+    flag_min_recall: float,
 ) -> dict[str, dict[str, Any]]:
-    """Metrics of the keyword rules and of spaCy's textcat (trained now, on the same training cases)."""
+    """Metrics of the keyword rules and of spaCy's textcat (trained now, on the same training cases;
+    its flag threshold follows the same recall-first policy as the model it is compared with)."""
     Y_test = label_matrix(test_cases, codes)
     half = np.full(len(codes) + 1, 0.5)
     started = time.perf_counter()
@@ -69,7 +73,7 @@ def peer_metrics(
     P_tune = peers.spacy_scores(nlp, tune_part, labels)
     tuned = np.append(
         reason_thresholds(Y_tune[:, :-1], P_tune[:, :-1]),
-        recall_first_threshold(Y_tune[:, -1], P_tune[:, -1], 0.97),
+        recall_first_threshold(Y_tune[:, -1], P_tune[:, -1], flag_min_recall),
     )
     textcat = evaluate_predictions(Y_test, peers.spacy_scores(nlp, test_cases, labels), tuned, codes)
     textcat["seconds"] = round(time.perf_counter() - started, 2)
@@ -95,7 +99,7 @@ def evaluate_version(
     metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)
     peer_table = {f"motivo {loaded.version}": metrics}
     if train_cases:
-        peer_table.update(peer_metrics(train_cases, test_cases, codes))
+        peer_table.update(peer_metrics(train_cases, test_cases, codes, model.flag_min_recall))
     metrics["peers"] = {
         name: {k: m[k] for k in ("top1", "top3", "micro_f1", "macro_f1")} | {"flag": m["flag"]}
         for name, m in peer_table.items()

@@ -57,6 +57,9 @@ def exec_gunicorn(bind: str, workers: int, threads: int = 1, timeout: int = 30) 
         "10",
         "--error-logfile",
         "-",
+        # gunicorn's control socket is one path per user: concurrent servers (tests, CI, a dev
+        # server) would take it from each other, and motivo never uses it.
+        "--no-control-socket",
         "service.app:create_app()",
     ]
     sys.stdout.flush()

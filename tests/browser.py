@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.system_packages import missing
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root and on a closed network, Chromium needs these to start quickly and quietly.
@@ -25,10 +25,7 @@ CHROMIUM_ARGS = [
 def require_chromium() -> None:
     if os.path.exists(CHROMIUM):
         return
-    message = f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
 
 
 @contextmanager

@@ -53,13 +53,22 @@ def _lookup_table():
     return load_lookups("pt", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
+@lru_cache(maxsize=1)
+def _simplemma():
+    """simplemma on its low-memory backend: the same Portuguese table, read in place rather than
+    unpacked into a dict (~13 MB resident instead of ~90 MB per process, identical lemmas).
+    Its lookups are slower (~15 us), which the cache of `lemma_of` absorbs."""
+    import simplemma
+    from simplemma.strategies import DefaultStrategy
+
+    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
+
+
 @lru_cache(maxsize=200_000)
 def lemma_of(word: str, lemmatizer: str) -> str:
     """The folded lemma of a lowercase (accented) word."""
     if lemmatizer == "simplemma":
-        import simplemma
-
-        return fold(simplemma.lemmatize(word, lang="pt"))
+        return fold(_simplemma().lemmatize(word, lang="pt"))
     if lemmatizer == "lookup":
         return fold(_lookup_table().get(word, word))
     return fold(word)

@@ -47,15 +47,16 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         """(folds, grouped): folds keep each group whole when every training fold still sees both
         classes of every label; shuffled folds otherwise. Whole groups (one writer's batch) make
         the out-of-fold scores, and so thresholds and calibration, reflect other writers' text."""
-        shuffled = list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(Y))
-        if groups is None or len(np.unique(groups)) < self.cv:
-            return shuffled, False
-        grouped = list(GroupKFold(self.cv).split(Y, groups=groups))
-        for train, _ in grouped:
+
+        def sees_both_classes(train: np.ndarray) -> bool:
             positives = Y[train].sum(axis=0)
-            if (positives == 0).any() or (positives == len(train)).any():
-                return shuffled, False
-        return grouped, True
+            return bool((positives > 0).all() and (positives < len(train)).all())
+
+        if groups is not None and len(np.unique(groups)) >= self.cv:
+            grouped = list(GroupKFold(self.cv).split(Y, groups=groups))
+            if all(sees_both_classes(train) for train, _ in grouped):
+                return grouped, True
+        return list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(Y)), False
 
     def fit(self, X: sp.spmatrix, Y: np.ndarray, groups: np.ndarray | None = None) -> CalibratedLinearOVR:
         """`groups` (one per row, e.g. the writer's batch): out-of-fold scores keep groups whole."""

@@ -82,6 +82,18 @@ def flag_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, fl
     }
 
 
+def headline_metrics(
+    reasons_true: np.ndarray, reasons_p: np.ndarray, suggested: np.ndarray
+) -> dict[str, Any]:
+    """Cases, top-1 and top-3 hit rates, and micro F1 of the suggested sets."""
+    return {
+        "cases": len(reasons_true),
+        "top1": round(top_k_hit_rate(reasons_true, reasons_p, 1), 4),
+        "top3": round(top_k_hit_rate(reasons_true, reasons_p, 3), 4),
+        "micro_f1": round(float(f1_score(reasons_true, suggested, average="micro", zero_division=0)), 4),
+    }
+
+
 def evaluate_predictions(
     Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray, codes: Sequence[str]
 ) -> dict[str, Any]:
@@ -94,10 +106,7 @@ def evaluate_predictions(
         reasons_true.ravel(), reasons_p.ravel(), n_bins=10, strategy="quantile"
     )
     return {
-        "cases": len(Y),
-        "top1": round(top_k_hit_rate(reasons_true, reasons_p, 1), 4),
-        "top3": round(top_k_hit_rate(reasons_true, reasons_p, 3), 4),
-        "micro_f1": round(float(f1_score(reasons_true, S, average="micro", zero_division=0)), 4),
+        **headline_metrics(reasons_true, reasons_p, S),
         "macro_f1": round(float(f1_score(reasons_true, S, average="macro", zero_division=0)), 4),
         "abstain_rate": round(float((S.sum(axis=1) == 0).mean()), 4),
         "brier_reasons": round(
@@ -142,10 +151,7 @@ def metrics_by_group(
         suggested = suggested_sets(reasons_p, thresholds[:-1])
         flag_true, flagged = Y[rows, -1], P[rows, -1] >= thresholds[-1]
         out[str(name)] = {
-            "cases": int(rows.sum()),
-            "top1": round(top_k_hit_rate(reasons_true, reasons_p, 1), 4),
-            "top3": round(top_k_hit_rate(reasons_true, reasons_p, 3), 4),
-            "micro_f1": round(float(f1_score(reasons_true, suggested, average="micro", zero_division=0)), 4),
+            **headline_metrics(reasons_true, reasons_p, suggested),
             "flag": {
                 "precision": round(float(precision_score(flag_true, flagged, zero_division=0)), 4),
                 "recall": round(float(recall_score(flag_true, flagged, zero_division=0)), 4),

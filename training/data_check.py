@@ -26,6 +26,10 @@ MIN_HARD_NEGATIVES = 200
 MIN_MULTI_SHARE = 0.25
 MIN_STATUS_SHARE = {"retencao_efetiva": 0.10, "nao_se_trata_de_retencao": 0.04}
 TEST_SHARE_RANGE = (0.15, 0.30)
+# A short note is the first sentence an agent types: one field of a few words, whose labels are
+# what that sentence states (often no reason yet) and whose status is usually not known.
+SHORT_NOTE = "short_note"
+SHORT_NOTE_WORDS = (3, 20)
 NEAR_DUPLICATE_JACCARD = 0.6
 MAX_NEAR_DUPLICATE_SHARE = 0.01
 LONG_SENTENCE_CHARS = 60
@@ -78,15 +82,39 @@ def _schema_errors(cases: list[dict[str, Any]], taxonomy: Taxonomy) -> list[str]
         if missing:
             errors.append(f"{where}: missing keys {missing}")
             continue
-        problems = check_texts(case) + check_labels(case, taxonomy)
+        short = case.get("kind") == SHORT_NOTE
+        if case.get("kind") not in (None, SHORT_NOTE):
+            errors.append(f"{where}: kind: must be {SHORT_NOTE!r} or absent")
+        problems = check_texts(case) + check_labels(case, taxonomy, required=not short)
+        if short:
+            problems += _short_note_problems(case)
         if case["split"] not in SPLITS:
             problems.append(f"split: must be one of {list(SPLITS)}")
         if not isinstance(case["batch"], str) or not case["batch"]:
             problems.append("batch: must name who or what wrote the case")
-        if "outros" in (case.get("reasons") or []) and not str(case.get("general_note", "")).strip():
+        # A short note has no general note yet: its one sentence is the justification.
+        if (
+            "outros" in (case.get("reasons") or [])
+            and not short
+            and not str(case.get("general_note", "")).strip()
+        ):
             problems.append("reasons: 'outros' needs its justification in general_note")
         errors += [f"{where}: {p}" for p in problems]
     return errors
+
+
+def _short_note_problems(case: dict[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(case.get("reasons"), list):
+        problems.append("reasons: a short note needs its list of reasons ([] when it states none)")
+    if not isinstance(case.get("judicializacao"), bool):
+        problems.append("judicializacao: must be true or false")
+    texts = [t for t in [*case.get("observations", []), case.get("general_note", "")] if t.strip()]
+    words = len(texts[0].split()) if len(texts) == 1 else 0
+    low, high = SHORT_NOTE_WORDS
+    if len(texts) != 1 or not low <= words <= high:
+        problems.append(f"observations: a short note is one field of {low} to {high} words")
+    return problems
 
 
 def _label_table(cases: list[dict[str, Any]], taxonomy: Taxonomy) -> pd.DataFrame:
@@ -215,7 +243,11 @@ def check_corpus(root: Path | None = None, quotas: bool = True) -> CheckReport:
         "multi_reason": sum(len(c["reasons"]) > 1 for c in cases),
         "flag_true": sum(c["judicializacao"] for c in cases),
         "hard_negatives": sum(is_hard_negative(c) for c in cases),
-        **{f"status_{s}": n for s, n in sorted(Counter(c["status"] for c in cases).items())},
+        **{
+            f"status_{s or 'unknown'}": n
+            for s, n in sorted(Counter(c["status"] or "" for c in cases).items())
+        },
+        "short_notes": sum(c.get("kind") == SHORT_NOTE for c in cases),
         "near_duplicate_pairs": len(pairs),
         "near_duplicate_pairs_across_splits": len(crossing),
         "sentences_shared_by_cases": f"{shared_share:.2%}",

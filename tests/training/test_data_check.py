@@ -117,3 +117,36 @@ def test_a_batch_split_between_train_and_test_fails(tmp_path):
 )
 def test_hard_negatives_are_flag_false_cases_with_legal_words(text, flag, expected):
     assert is_hard_negative(case(1, text, judicializacao=flag)) is expected
+
+
+def short(i: int, text: str, **labels) -> dict:
+    return {**case(i, text, **labels), "kind": "short_note"}
+
+
+def test_a_short_note_may_state_no_reason_and_leave_the_status_unknown(tmp_path):
+    notes = [
+        short(1, "liguei duas vezes, caixa postal", reasons=[], status=None),
+        short(2, "Dr. vai tirar um ano sabático viajando pelo país", reasons=["outros"], status=None),
+    ]
+    report = check_corpus(corpus(tmp_path, notes), quotas=False)
+    assert report.ok, report.errors
+    assert report.summary["short_notes"] == 2 and report.summary["status_unknown"] == 2
+
+
+def test_a_short_note_must_still_say_whether_there_is_a_threat_and_be_one_short_sentence(tmp_path):
+    notes = [
+        short(1, "liguei duas vezes, caixa postal", judicializacao=None, status=None),
+        short(2, " ".join(["palavra"] * 25), status=None),
+        {**short(3, "vai pensar e retorna amanhã", status=None), "general_note": "e outra nota"},
+    ]
+    errors = check_corpus(corpus(tmp_path, notes), quotas=False).errors
+    assert any("(c1): judicializacao: must be true or false" in e for e in errors)
+    assert any("(c2): observations: a short note is one field of 3 to 20 words" in e for e in errors)
+    assert any("(c3): observations: a short note is one field" in e for e in errors)
+
+
+def test_a_full_case_still_needs_its_status_and_an_unknown_kind_is_refused(tmp_path):
+    cases = [case(1, DISTINCT[0], status=None), {**case(2, DISTINCT[1]), "kind": "rascunho"}]
+    errors = check_corpus(corpus(tmp_path, cases), quotas=False).errors
+    assert any("(c1): status: must be one of" in e for e in errors)
+    assert any("(c2): kind: must be 'short_note' or absent" in e for e in errors)

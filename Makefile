@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: serve test lint install browser postgres clean
 
@@ -29,7 +31,7 @@ test: lint browser postgres
 	$(BIN)/python -m pytest -q
 
 serve: $(STAMP)
-	$(BIN)/motivo serve --bootstrap
+	$(BIN)/motivo serve --bootstrap --bind $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

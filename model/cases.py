@@ -14,8 +14,13 @@ class CaseError(ValueError):
     """A case that breaks the schema; the message names the field and the problem."""
 
 
-def text_fields(case: dict[str, Any]) -> list[str]:
-    """The case's free texts in form order: the contact notes, then the general note."""
+def text_fields(case: dict[str, Any] | str) -> list[str]:
+    """The case's free texts in form order: the contact notes, then the general note.
+
+    A bare string is one note (the general note), so a single text can be scored as a case.
+    """
+    if isinstance(case, str):
+        return [case]
     return [*case.get("observations", []), case.get("general_note", "")]
 
 

@@ -12,14 +12,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from model.cases import text_fields
 from model.tokens import LEMMATIZERS, Token, case_tokens
-
-
-def case_fields(case: Any) -> list[str]:
-    """A case's text fields: the contact notes then the general note (a bare string is one field)."""
-    if isinstance(case, str):
-        return [case]
-    return [*case.get("observations", []), case.get("general_note", "")]
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         return FeatureSpec(tuple(self.char_ngrams) if self.char_ngrams else None, self.bigrams, self.roles)
 
     def tokens(self, case: Any) -> list[Token]:
-        return case_tokens(case_fields(case), self.lemmatizer)
+        return case_tokens(text_fields(case), self.lemmatizer)
 
     def fit(self, X: Iterable[Any], y: Any = None) -> CaseVectorizer:
         if self.lemmatizer not in LEMMATIZERS:

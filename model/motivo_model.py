@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,11 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from model.calibrated_linear import CalibratedLinearOVR
-from model.features import CaseVectorizer
+from model.cases import text_fields
+from model.evidence import evidence_spans
+from model.features import CaseVectorizer, Occurrences
 from model.thresholds import reason_thresholds, recall_first_threshold
+from model.tokens import Token
 
 
 def label_matrix(cases: Sequence[dict[str, Any]], reason_codes: Sequence[str]) -> np.ndarray:
@@ -26,10 +30,27 @@ def label_matrix(cases: Sequence[dict[str, Any]], reason_codes: Sequence[str]) -
     )
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """What the model computes for a batch of cases before any evidence is asked for."""
+
+    cases: Sequence[Any]
+    tokens: list[tuple[Token, ...]]
+    occurrences: list[Occurrences]
+    features: sp.csr_matrix
+    proba: np.ndarray
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Case i's TF-IDF row as (sorted feature columns, values)."""
+        part = slice(self.features.indptr[i], self.features.indptr[i + 1])
+        return self.features.indices[part], self.features.data[part]
+
+
 class MotivoModel(BaseEstimator):
     """Cases -> calibrated probabilities for every reason and for the litigation-threat flag.
 
     `vectorizer` (default: a CaseVectorizer with its defaults) is cloned and fitted by `fit`.
+    `reason_codes` name the reason columns and `flag_code` the flag column (the taxonomy's).
     `fit(X, Y)` takes cases (dicts with `observations` and `general_note`) and the indicator
     matrix of `label_matrix` (reasons in `reason_codes` order, flag last). Reason thresholds
     maximise out-of-fold F1 per label; the flag threshold keeps out-of-fold recall at
@@ -41,6 +62,7 @@ class MotivoModel(BaseEstimator):
     def __init__(
         self,
         reason_codes: Sequence[str] = (),
+        flag_code: str = "",
         vectorizer: CaseVectorizer | None = None,
         C: float = 8.0,
         flag_C: float = 32.0,
@@ -49,6 +71,7 @@ class MotivoModel(BaseEstimator):
         random_state: int = 0,
     ):
         self.reason_codes = reason_codes
+        self.flag_code = flag_code
         self.vectorizer = vectorizer
         self.C = C
         self.flag_C = flag_C
@@ -61,8 +84,8 @@ class MotivoModel(BaseEstimator):
     ) -> MotivoModel:
         """`groups`: one per case (the writer's batch); out-of-fold scores then keep groups whole."""
         Y = np.asarray(Y, dtype=int)
-        if not self.reason_codes:
-            raise ValueError("reason_codes must name the label columns")
+        if not self.reason_codes or not self.flag_code:
+            raise ValueError("reason_codes and flag_code must name the label columns")
         if Y.shape != (len(X), len(self.reason_codes) + 1):
             raise ValueError(
                 f"Y must be (cases, {len(self.reason_codes) + 1}): one column per reason, flag last"
@@ -83,12 +106,58 @@ class MotivoModel(BaseEstimator):
         self.confident_thresholds_ = np.array(
             [self.oof_proba_[Y[:, j] == 1, j].mean() if Y[:, j].any() else 1.0 for j in range(Y.shape[1])]
         )
-        self.labels_ = np.array([*self.reason_codes, "ameaca_judicializacao"])
+        self.labels_ = np.array([*self.reason_codes, self.flag_code])
         return self
+
+    @property
+    def labels(self) -> list[str]:
+        """The label columns: the reason codes in form order, then the flag's code."""
+        check_is_fitted(self, "labels_")
+        return self.labels_.tolist()
+
+    @property
+    def confident_thresholds(self) -> np.ndarray:
+        """Per label column, the mean out-of-fold probability where the label is truly ticked."""
+        check_is_fitted(self, "confident_thresholds_")
+        return self.confident_thresholds_
+
+    @property
+    def oof_folds(self) -> str:
+        """'writer' when every out-of-fold score came from folds keeping writers whole, else 'shuffled'."""
+        check_is_fitted(self, "reasons_")
+        return "writer" if self.reasons_.grouped_folds_ and self.flag_.grouped_folds_ else "shuffled"
+
+    def used_params(self) -> dict[str, Any]:
+        """The model's parameters and those of the vectorizer it was fitted with."""
+        check_is_fitted(self, "vectorizer_")
+        return {
+            **self.get_params(deep=False),
+            **{f"vectorizer__{k}": v for k, v in self.vectorizer_.get_params().items()},
+        }
 
     def features(self, X: Sequence[Any]) -> sp.csr_matrix:
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.transform(X)
+
+    def analyze(self, X: Sequence[Any]) -> Analysis:
+        """Tokens, feature occurrences, features and probabilities of each case (for evidence)."""
+        check_is_fitted(self, "vectorizer_")
+        tokens = [self.vectorizer_.tokens(case) for case in X]
+        occurrences = [self.vectorizer_.encode(t) for t in tokens]
+        features = self.vectorizer_.rows(occurrences)
+        return Analysis(X, tokens, occurrences, features, self.proba_from_features(features))
+
+    def explain(self, analysis: Analysis, i: int, columns: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """Evidence spans (original offsets) for the given label columns of case i of `analysis`."""
+        if not len(columns):
+            return {}
+        weights = np.vstack([self.coefficients(c)[0] for c in columns])
+        indices, values = analysis.row(i)
+        contributions = analysis.occurrences[i].contributions(indices, values, weights)
+        fields = text_fields(analysis.cases[i])
+        return {
+            c: evidence_spans(analysis.tokens[i], contributions[:, k], fields) for k, c in enumerate(columns)
+        }
 
     def proba_from_features(self, features: sp.spmatrix) -> np.ndarray:
         """(cases x reasons+1) probabilities from feature rows."""

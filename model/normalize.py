@@ -1,4 +1,11 @@
-"""Text normalisation shared by training and serving: Unicode, accents, chat abbreviations, digits."""
+"""The one text path of the model: what the tokenizer reads, and how words are compared.
+
+`normalize` is the aligned pre-pass every note goes through before spaCy's tokenizer sees it:
+personal data masked, lower case, chat and note-taking abbreviations spelled out (vc, pq, dra,
+and the slash forms c/, p/, s/), digits as 0. Every character keeps the span of the original
+text it stands for, so evidence is shown where the agent wrote it. Accents stay (the
+lemmatizer reads them); tokens fold them afterwards (`fold`).
+"""
 
 from __future__ import annotations
 
@@ -50,10 +57,15 @@ ABBREVIATIONS = {
     "cx": "caixa",
     "pra": "para",
 }
+# "Dr. Paulo": a title's period is part of the abbreviation, not the end of a sentence.
+_TITLE = re.compile(r"\b(dra|drs|dr)\.")
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b")
-_SLASH_ABBREVIATION = re.compile(r"\b([scp])/(?=\s|[a-z])")
+# "c/ o dr", "p/ sair", "s/ retorno": a lone c, p or s before a slash that a word follows.
+_SLASH_ABBREVIATION = re.compile(r"(?<!\w)([scp])/(?=\s|[^\W\d_])")
 _SLASH_WORDS = {"s": "sem ", "c": "com ", "p": "para "}
-_DIGIT = {str(d): "0" for d in range(10)}
+# Digits become "0" so that dates, times and amounts share a few shapes: spaCy's vocabulary
+# would otherwise keep every new number a long-running process sees.
+DIGITS = {str(d): "0" for d in range(10)}
 
 
 @lru_cache(maxsize=4096)
@@ -69,30 +81,24 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
-def fold_aligned(text: AlignedText) -> AlignedText:
-    """`fold`, keeping the map to the original offsets."""
-    if text.text.isascii():
-        return AlignedText(text.text.lower(), text.starts, text.ends)
-    mapping = {ch: _fold_char(ch) for ch in set(text.text) if _fold_char(ch) != ch}
-    return text.map_chars(mapping)
-
-
 def match_key(text: str) -> str:
     """The key two spellings of a label share: folded, punctuation-free, single-spaced."""
     return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
 
 
-def expand_abbreviations(text: AlignedText) -> AlignedText:
-    """Spell out chat abbreviations (vc, q, tb, pq, dra, pct, p/ ...) in folded text."""
+def _lower_aligned(text: AlignedText) -> AlignedText:
+    if text.text.islower() or not any(ch.isupper() for ch in text.text):
+        return text
+    return text.map_chars({ch: ch.lower() for ch in set(text.text) if ch.lower() != ch})
+
+
+def _expand_abbreviations(text: AlignedText) -> AlignedText:
+    text = text.sub(_TITLE, lambda m: ABBREVIATIONS[m.group(1)])
     text = text.sub(_ABBREVIATION, lambda m: ABBREVIATIONS[m.group(0)])
     return text.sub(_SLASH_ABBREVIATION, lambda m: _SLASH_WORDS[m.group(1)])
 
 
 def normalize(text: str) -> AlignedText:
-    """The text features are built from: masked, folded, abbreviations spelled out, digits as 0.
-
-    Digits become "0" so that dates, times and amounts share a few shapes: the spaCy
-    vocabulary of a long-running process would otherwise grow with every new number.
-    """
-    aligned = fold_aligned(mask_aligned(text))
-    return expand_abbreviations(aligned).map_chars(_DIGIT)
+    """The text the tokenizer reads: masked, lower case, abbreviations spelled out, digits as 0."""
+    aligned = _lower_aligned(mask_aligned(text))
+    return _expand_abbreviations(aligned).map_chars(DIGITS)

@@ -3,59 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from model.evidence import evidence_spans
-from model.features import Occurrences, case_fields
 from model.motivo_model import MotivoModel
 from model.taxonomy import Taxonomy, load_taxonomy
-from model.tokens import Token
 
 
 def _round(p: float) -> float:
     return round(float(p), 4)
-
-
-def explain(
-    model: MotivoModel,
-    tokens: Sequence[Token],
-    occurrences: Occurrences,
-    row: tuple[np.ndarray, np.ndarray],
-    columns: Sequence[int],
-    fields: Sequence[str],
-) -> dict[int, list[dict[str, Any]]]:
-    """Evidence spans for the given label columns of one case (`row`: its TF-IDF indices and values)."""
-    if not columns:
-        return {}
-    weights = np.vstack([model.coefficients(c)[0] for c in columns])
-    contributions = occurrences.contributions(row[0], row[1], weights)
-    return {c: evidence_spans(tokens, contributions[:, k], fields) for k, c in enumerate(columns)}
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What the model computes for a batch of cases before any evidence is asked for."""
-
-    tokens: list[tuple[Token, ...]]
-    occurrences: list[Occurrences]
-    features: sp.csr_matrix
-    proba: np.ndarray
-
-    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Case i's TF-IDF row as (sorted feature columns, values)."""
-        part = slice(self.features.indptr[i], self.features.indptr[i + 1])
-        return self.features.indices[part], self.features.data[part]
-
-
-def analyze(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> Analysis:
-    tokens = [model.vectorizer_.tokens(case) for case in cases]
-    occurrences = [model.vectorizer_.encode(t) for t in tokens]
-    features = model.vectorizer_.rows(occurrences)
-    return Analysis(tokens, occurrences, features, model.proba_from_features(features))
 
 
 def suggest_many(
@@ -74,7 +31,7 @@ def suggest_many(
     taxonomy = taxonomy or load_taxonomy()
     codes = list(model.reason_codes)
     flag_column = len(codes)
-    analysis = analyze(model, cases)
+    analysis = model.analyze(cases)
     proba = analysis.proba
     thresholds = model.decision_thresholds
     results = []
@@ -90,15 +47,8 @@ def suggest_many(
         if flagged:
             wanted.add(flag_column)
         for code in evidence_for[i] if evidence_for else ():
-            wanted.add(flag_column if code == taxonomy.flag.code else codes.index(code))
-        spans = explain(
-            model,
-            analysis.tokens[i],
-            analysis.occurrences[i],
-            analysis.row(i),
-            sorted(wanted),
-            case_fields(case),
-        )
+            wanted.add(model.labels.index(code))
+        spans = model.explain(analysis, i, sorted(wanted))
         results.append(
             {
                 "id": case.get("id"),

@@ -14,14 +14,12 @@ from typing import Literal
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
-from model.masking import mask_aligned
-from model.normalize import ABBREVIATIONS, fold
+from model.normalize import fold, normalize
 from model.whatsapp import split_turns
 
 Lemmatizer = Literal["simplemma", "lookup", "none"]
 LEMMATIZERS: tuple[str, ...] = ("simplemma", "lookup", "none")
 
-_DIGITS = {str(d): "0" for d in range(10)}
 # Words that open a negation scope; the scope closes at punctuation or after a few words.
 NEGATORS = frozenset({"nao", "nunca", "jamais", "nem", "nenhum", "nenhuma", "ninguem"})
 NEGATION_WINDOW = 4
@@ -80,12 +78,10 @@ def _agent_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=200_000)
 def _word_info(surface: str, lemmatizer: str) -> tuple[str, str, bool]:
-    """(folded word with abbreviations spelled out, folded lemma, is alphabetic) of a token's text."""
-    lower = surface.lower()
-    folded = fold(lower)
-    word = ABBREVIATIONS.get(folded, folded)
+    """(folded word, folded lemma, is alphabetic) of a normalised token's text."""
+    word = fold(surface)
     is_word = word.isalpha()
-    lemma = lemma_of(lower, lemmatizer) if is_word and word == folded else word
+    lemma = lemma_of(surface, lemmatizer) if is_word else word
     return word, lemma, is_word
 
 
@@ -95,9 +91,9 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     keystroke, and only the one being typed in changes)."""
     if not text:
         return ()
-    # Mask personal data and turn digits into 0 before spaCy sees the text: its string store
-    # keeps every new string, and unique phone or guide numbers would grow it without end.
-    shaped = mask_aligned(text).map_chars(_DIGITS)
+    # spaCy reads the normalised text (masked, digits as 0): its string store keeps every new
+    # string, and unique phone or guide numbers would grow it without end.
+    shaped = normalize(text)
     agent_spans = _agent_spans(text)
     doc = tokenizer()(shaped.text)
     # Read offsets from arrays rather than Token objects: building spaCy Tokens costs more than

@@ -6,13 +6,13 @@ import json
 import time
 from typing import Any
 
-from flask import abort, current_app, g, jsonify, request
+from flask import abort, g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from model.audit import audit_cases
 from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
 from service import db
+from service.errors import error_response as error
 from service.schemas import (
     AuditRequest,
     AuditResponse,
@@ -22,6 +22,8 @@ from service.schemas import (
     ErrorResponse,
     SuggestResponse,
 )
+from service.state import current_state
+from training.audit.findings import audit_cases
 from training.registry import LoadedModel
 
 api = APIBlueprint(
@@ -38,16 +40,6 @@ api = APIBlueprint(
         422: ErrorResponse,
     },
 )
-
-
-def state() -> dict[str, Any]:
-    return current_app.extensions["motivo"]
-
-
-def error(status: int, message: str, problems: list[dict[str, str]] | None = None):
-    response = jsonify({"error": message, "problems": problems or []})
-    response.status_code = status
-    return response
 
 
 @api.before_request
@@ -89,23 +81,25 @@ def parse_json_body():
 
 
 def _token_owner(token: str) -> str | None:
-    cache: dict[str, tuple[str | None, float]] = state()["token_cache"]
+    state = current_state()
+    cache = state.token_cache
     key = db.hash_token(token)
     now = time.monotonic()
     hit = cache.get(key)
     if hit and hit[1] > now:
         return hit[0]
-    owner = db.token_owner(state()["engine"], token)
+    owner = db.token_owner(state.engine, token)
     if len(cache) > 10_000:
         cache.clear()
-    cache[key] = (owner, now + state()["settings"].token_cache_seconds)
+    cache[key] = (owner, now + state.settings.token_cache_seconds)
     return owner
 
 
 def serving_model() -> LoadedModel:
-    loaded = state()["models"].loaded
+    holder = current_state().models
+    loaded = holder.loaded
     if loaded is None:
-        abort(503, description=state()["models"].last_error or "no model loaded")
+        abort(503, description=holder.last_error or "no model loaded")
     g.model_version = loaded.version
     return loaded
 
@@ -138,7 +132,7 @@ def audit(body: AuditRequest):
 def confirm(body: ConfirmationRequest):
     """Store what the agent finally ticked (texts masked); a repeated form_id replaces that form's confirmation."""
     new_id, replaced = db.store_confirmation(
-        state()["engine"],
+        current_state().engine,
         confirmed_by=g.token_name,
         observations=body.observations,
         general_note=body.general_note,
@@ -188,4 +182,4 @@ def model_info():
 @api.get("/stats")
 def stats():
     """Confirmations stored, how often the top suggestion was accepted, acceptance per label."""
-    return jsonify(db.confirmation_stats(state()["engine"]))
+    return jsonify(db.confirmation_stats(current_state().engine))

@@ -214,6 +214,15 @@ def latest_confirmations(engine: Engine, since: datetime | None = None) -> Itera
             yield _as_case(row)
 
 
+def export_confirmed(database_url: str, since: datetime | None = None) -> list[dict[str, Any]]:
+    """The latest confirmation of every form, for retraining (opens and closes its own engine)."""
+    engine = make_engine(database_url)
+    try:
+        return list(latest_confirmations(engine, since))
+    finally:
+        engine.dispose()
+
+
 def confirmation_history(engine: Engine, form_id: str) -> list[dict[str, Any]]:
     """Every confirmation of one form, oldest first."""
     with engine.connect() as connection:

@@ -16,7 +16,8 @@ log = logging.getLogger("motivo.model")
 
 
 class ModelHolder:
-    """Holds the loaded model; a background thread loads a new CURRENT within `poll_seconds`.
+    """Holds the loaded model; once `start()`ed, a background thread loads a new CURRENT within
+    `poll_seconds`.
 
     A request takes a reference to the model once and keeps it, so a swap never changes the
     model under a request in flight. A version that fails to load or verify is refused (logged
@@ -34,10 +35,21 @@ class ModelHolder:
 
     @property
     def loaded(self) -> LoadedModel | None:
-        self._ensure_watcher()
+        """The served model (loaded now if none is yet), or None if none can be loaded."""
         if self._loaded is None:
             self.refresh()
         return self._loaded
+
+    def start(self) -> None:
+        """Start this process's watcher thread, once per process (a no-op when it runs already).
+
+        Threads do not survive gunicorn's fork, so each worker starts its own; with
+        `poll_seconds` <= 0 there is no watcher.
+        """
+        if self._watcher_pid == os.getpid() or self.poll_seconds <= 0:
+            return
+        self._watcher_pid = os.getpid()
+        threading.Thread(target=self._watch, name="motivo-model-watcher", daemon=True).start()
 
     def refresh(self) -> bool:
         """Load CURRENT if it names another version than the one served; True if swapped."""
@@ -68,13 +80,6 @@ class ModelHolder:
             self.last_error = None
         log.info("model loaded", extra={"version": new.version, "previous": previous})
         return True
-
-    def _ensure_watcher(self) -> None:
-        # Threads do not survive gunicorn's fork: start one per worker process, on first use.
-        if self._watcher_pid == os.getpid() or self.poll_seconds <= 0:
-            return
-        self._watcher_pid = os.getpid()
-        threading.Thread(target=self._watch, name="motivo-model-watcher", daemon=True).start()
 
     def _watch(self) -> None:
         while True:

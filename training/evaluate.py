@@ -13,6 +13,7 @@ import numpy as np
 
 from model.motivo_model import MotivoModel, label_matrix
 from model.suggest import suggest_many
+from model.taxonomy import load_taxonomy
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
 from training.metrics import evaluate_predictions, metrics_by_group
@@ -25,13 +26,12 @@ def worst_errors(
     model: MotivoModel, version: str, cases: Sequence[dict[str, Any]], Y: np.ndarray, P: np.ndarray
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]], str]]:
     """The cases the model got most wrong, with the evidence behind what it suggested and what it missed."""
-    codes = list(model.reason_codes)
     suggested = model.decision_thresholds <= P
     missed = np.where((Y == 1) & ~suggested, 1 - P, 0).max(axis=1)
     false = np.where((Y == 0) & suggested, P, 0).max(axis=1)
     badness = np.maximum(missed, false)
     chosen = [int(i) for i in np.argsort(-badness)[:WORST_ERRORS] if badness[i] > 0]
-    labels = [*codes, "ameaca_judicializacao"]
+    labels = model.labels
     out = []
     for i in chosen:
         truth = [labels[j] for j in np.flatnonzero(Y[i])]
@@ -60,7 +60,7 @@ def peer_metrics(
     started = time.perf_counter()
     keyword = evaluate_predictions(Y_test, peers.keyword_scores(test_cases, codes), half, codes)
     keyword["seconds"] = round(time.perf_counter() - started, 2)
-    labels = [*codes, "ameaca_judicializacao"]
+    labels = [*codes, load_taxonomy().flag.code]
     started = time.perf_counter()
     # Fair thresholds for the peer too: trained on 80% of the training cases, each label's
     # threshold tuned (like ours) on the other 20%.
@@ -104,7 +104,7 @@ def evaluate_version(
         name: {k: m[k] for k in ("top1", "top3", "micro_f1", "macro_f1")} | {"flag": m["flag"]}
         for name, m in peer_table.items()
     }
-    out_dir = out_dir or registry.registry_root().parent / "reports" / loaded.version
+    out_dir = out_dir or (root or registry.registry_root()).parent / "reports" / loaded.version
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf-8")
     html = render_report(

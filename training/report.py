@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers and CI
 import matplotlib.pyplot as plt
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-.low{background:#fde2e2}.case{border:1px solid #ddd;padding:.75rem;margin:.75rem 0;border-radius:6px}
-mark{background:#ffe58a}.note{white-space:pre-wrap;font-size:.9rem;margin:.25rem 0}.meta{color:#666;font-size:.85rem}
-"""
-
-
-def _image(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(figure)
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+from training.html import STYLE, case_html, image, table
 
 
 def reliability_plot(metrics: dict[str, Any]) -> str:
@@ -38,7 +20,7 @@ def reliability_plot(metrics: dict[str, Any]) -> str:
     axis.set_ylabel("observed frequency")
     axis.set_title(f"Reliability (Brier {metrics['brier_reasons']:.3f})")
     axis.legend()
-    return _image(figure)
+    return image(figure)
 
 
 def abstention_plot(metrics: dict[str, Any]) -> str:
@@ -48,7 +30,7 @@ def abstention_plot(metrics: dict[str, Any]) -> str:
     axis.set_xlabel("coverage (cases answered)")
     axis.set_ylabel("top-1 precision")
     axis.set_title("Precision vs coverage of the abstention threshold")
-    return _image(figure)
+    return image(figure)
 
 
 def per_label_plot(metrics: dict[str, Any]) -> str:
@@ -59,49 +41,7 @@ def per_label_plot(metrics: dict[str, Any]) -> str:
     axis.set_xlim(0, 1)
     axis.set_xlabel("F1")
     axis.set_title("F1 per reason")
-    return _image(figure)
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], low: set[int] | None = None) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = []
-    for i, row in enumerate(rows):
-        cells = "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row)
-        body.append(f'<tr class="low">{cells}</tr>' if low and i in low else f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """HTML of `text` with the given character spans marked."""
-    out, last = [], 0
-    for start, end in sorted(spans):
-        if start < last:
-            continue
-        out.append(html.escape(text[last:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        last = end
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def case_html(case: dict[str, Any], evidence: Sequence[dict[str, Any]], meta: str) -> str:
-    """A case's notes with the evidence spans highlighted."""
-    fields = [*case.get("observations", []), case.get("general_note", "")]
-    by_field: dict[int, list[tuple[int, int]]] = {}
-    for span in evidence:
-        index = len(fields) - 1 if span["field"] == "general_note" else span["index"]
-        by_field.setdefault(index, []).append((span["start"], span["end"]))
-    notes = "".join(
-        f'<div class="note"><b>{"Obs. Geral" if i == len(fields) - 1 else f"{i + 1}º contato"}:</b> '
-        f"{highlighted(text, by_field.get(i, []))}</div>"
-        for i, text in enumerate(fields)
-        if text
-    )
-    return f'<div class="case"><div class="meta">{meta}</div>{notes}</div>'
+    return image(figure)
 
 
 def render_report(
@@ -139,7 +79,7 @@ def render_report(
         f"{manifest.get('train_cases', '?')} cases (data {str(manifest.get('data_hash', ''))[:12]}) · "
         f"created {html.escape(str(manifest.get('created_at', '')))}</p>",
         "<h2>Summary</h2>",
-        _table(
+        table(
             ["metric", "value"],
             [
                 ["top-1 hit rate", metrics["top1"]],
@@ -156,11 +96,11 @@ def render_report(
             ],
         ),
         "<h2>Peers (same training split, same test data, same run)</h2>",
-        _table(
+        table(
             ["model", "top-1", "top-3", "micro F1", "macro F1", "flag precision", "flag recall"], peer_rows
         ),
         "<h2>Per batch (each writer's text, largest first)</h2>",
-        _table(
+        table(
             ["batch", "cases", "top-1", "top-3", "micro F1", "threats", "flag precision", "flag recall"],
             [
                 [
@@ -177,13 +117,13 @@ def render_report(
             ],
         ),
         "<h2>Per reason</h2>",
-        _table(["code", "precision", "recall", "F1", "support", "threshold"], label_rows, weak),
+        table(["code", "precision", "recall", "F1", "support", "threshold"], label_rows, weak),
         per_label_plot(metrics),
         "<h2>Calibration and abstention</h2>",
         reliability_plot(metrics),
         abstention_plot(metrics),
         "<h2>Most frequent confusions (true label → wrongly suggested)</h2>",
-        _table(
+        table(
             ["true", "suggested", "cases"],
             [[c["true"], c["suggested"], c["cases"]] for c in metrics["confusions"]],
         ),

@@ -18,7 +18,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,16 +145,6 @@ def gate(
                     f"{name} on {dataset} fell from {old:.4f} to {new:.4f} (tolerance {tolerance})"
                 )
     return reasons
-
-
-def export_confirmed(database_url: str, since: datetime | None) -> list[dict[str, Any]]:
-    from service import db
-
-    engine = db.make_engine(database_url)
-    try:
-        return list(db.latest_confirmations(engine, since))
-    finally:
-        engine.dispose()
 
 
 def retrain(

@@ -27,10 +27,7 @@ def data_hash(cases: Sequence[dict[str, Any]]) -> str:
 
 def _params(model: MotivoModel) -> dict[str, Any]:
     """The model's parameters and those of the vectorizer it actually used, as JSON values."""
-    used = {
-        **model.get_params(deep=False),
-        **{f"vectorizer__{k}": v for k, v in model.vectorizer_.get_params().items()},
-    }
+    used = model.used_params()
     plain = (str, int, float, bool, tuple, type(None))
     return {k: list(v) if isinstance(v, tuple) else v for k, v in used.items() if isinstance(v, plain)}
 
@@ -41,8 +38,9 @@ def writer_groups(cases: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
-    codes = load_taxonomy().reason_codes
-    model = MotivoModel(reason_codes=codes, **params)
+    taxonomy = load_taxonomy()
+    codes = taxonomy.reason_codes
+    model = MotivoModel(reason_codes=codes, flag_code=taxonomy.flag.code, **params)
     return model.fit(list(cases), label_matrix(cases, codes), writer_groups(cases))
 
 
@@ -70,12 +68,12 @@ def train_version(
         "train_cases": len(train_cases),
         "test_cases": len(test_cases),
         "training_seconds": round(seconds, 2),
-        "labels": list(model.labels_),
+        "labels": model.labels,
         # Thresholds and calibration come from out-of-fold scores; "writer" folds keep batches whole.
-        "oof_folds": "writer" if model.reasons_.grouped_folds_ and model.flag_.grouped_folds_ else "shuffled",
+        "oof_folds": model.oof_folds,
         "params": _params(model),
         "thresholds": dict(
-            zip(model.labels_.tolist(), [round(float(t), 4) for t in model.decision_thresholds], strict=True)
+            zip(model.labels, [round(float(t), 4) for t in model.decision_thresholds], strict=True)
         ),
         "metrics": {k: metrics[k] for k in ("top1", "top3", "micro_f1", "macro_f1", "abstain_rate", "flag")}
         if metrics

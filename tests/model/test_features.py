@@ -60,3 +60,21 @@ def test_unknown_lemmatizer_is_refused():
 
     with pytest.raises(ValueError, match="lemmatizer"):
         CaseVectorizer(lemmatizer="magic").fit(CASES)
+
+
+def test_a_note_written_with_slash_abbreviations_gives_the_features_of_the_words_spelled_out():
+    short = FeatureSpec()(case_tokens(["Dr. quer sair p/ atender s/ plano, c/ pcts particulares"]))
+    spelled = FeatureSpec()(
+        case_tokens(["Doutor quer sair para atender sem plano, com pacientes particulares"])
+    )
+    assert short == spelled
+
+
+def test_abbreviations_keep_the_offsets_of_what_the_agent_wrote():
+    note = "saiu p/ clinica"
+    tokens = case_tokens([note])
+    assert [(t.word, note[t.start : t.end]) for t in tokens] == [
+        ("saiu", "saiu"),
+        ("para", "p/"),
+        ("clinica", "clinica"),
+    ]

@@ -13,7 +13,7 @@ from model.taxonomy import load_taxonomy
 
 
 def test_constructor_only_stores_parameters_and_clone_works():
-    model = MotivoModel(reason_codes=("a", "b"), C=3.0)
+    model = MotivoModel(reason_codes=("a", "b"), flag_code="f", C=3.0)
     assert not hasattr(model, "vectorizer_")
     copy = clone(model)
     assert copy.get_params() == model.get_params()
@@ -22,7 +22,7 @@ def test_constructor_only_stores_parameters_and_clone_works():
 def test_fit_refuses_a_label_matrix_of_the_wrong_shape():
     codes = load_taxonomy().reason_codes
     with pytest.raises(ValueError, match="one column per reason"):
-        MotivoModel(reason_codes=codes).fit([{"observations": ["x"]}], np.zeros((1, 3)))
+        MotivoModel(reason_codes=codes, flag_code="f").fit([{"observations": ["x"]}], np.zeros((1, 3)))
 
 
 def test_a_pickled_model_predicts_the_same(trained):
@@ -49,8 +49,8 @@ def test_probabilities_are_calibrated_on_the_test_split(trained):
 
 def test_confident_thresholds_are_each_labels_mean_out_of_fold_probability(trained):
     model = trained["model"]
-    assert model.confident_thresholds_.shape == (31,)
-    assert np.all((model.confident_thresholds_ > 0.3) & (model.confident_thresholds_ <= 1))
+    assert model.confident_thresholds.shape == (31,)
+    assert np.all((model.confident_thresholds > 0.3) & (model.confident_thresholds <= 1))
 
 
 def test_a_label_without_examples_is_never_suggested_instead_of_failing(trained):
@@ -60,9 +60,11 @@ def test_a_label_without_examples_is_never_suggested_instead_of_failing(trained)
     codes = load_taxonomy().reason_codes
     missing = {"migracao", "outros", "falta_de_reajuste"}
     cases = [c for c in load_split("train", trained["data"]) if not missing & set(c["reasons"])][:500]
-    model = MotivoModel(reason_codes=codes, cv=3).fit(cases, label_matrix(cases, codes))
+    model = MotivoModel(reason_codes=codes, flag_code="ameaca_judicializacao", cv=3).fit(
+        cases, label_matrix(cases, codes)
+    )
     columns = [codes.index(c) for c in missing]
     assert not model.reasons_.learnable_[columns].any()
     proba = model.predict_proba([{"observations": ["vai migrar do CPF para o CNPJ, sem reajuste há anos"]}])
     assert np.all(proba[0, columns] < model.thresholds_[columns])
-    assert np.all(model.confident_thresholds_[columns] == 1.0)
+    assert np.all(model.confident_thresholds[columns] == 1.0)

@@ -1,4 +1,4 @@
-"""Normalisation for features: folded, abbreviations spelled out, digits shaped, offsets kept."""
+"""The model's one text path: masked, lower case, abbreviations spelled out, digits shaped, offsets kept."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_match_key_ignores_punctuation_and_spacing():
     [
         ("vc tb pode", "voce tambem pode"),
         ("pq q a dra disse", "porque que a doutora disse"),
-        ("o dr. e os pcts", "o doutor. e os pacientes"),
+        ("o dr. e os pcts", "o doutor e os pacientes"),
         ("tbm falei c/ a clin", "tambem falei com  a clinica"),
         ("vcs p/ ele", "voces para  ele"),
         ("VC TBM", "voce tambem"),
@@ -45,6 +45,14 @@ def test_words_that_contain_abbreviations_are_left_alone():
     assert normalize("quando drama pctx tbx").text == "quando drama pctx tbx"
 
 
+def test_a_slash_after_a_longer_word_or_a_number_is_not_an_abbreviation():
+    assert normalize("e/ou km/h 10/12").text == "e/ou km/h 00/00"
+
+
+def test_accents_stay_for_the_lemmatizer():
+    assert normalize("Clínica SAÚDE").text == "clínica saúde"
+
+
 def test_digits_become_shapes_and_personal_data_placeholders():
     assert (
         normalize("[13:52, 9/10/2024] +55 21 96753-4227: R$ 45,00").text
@@ -55,7 +63,7 @@ def test_digits_become_shapes_and_personal_data_placeholders():
 def test_a_normalised_word_maps_back_to_the_words_written():
     text = "A Dra. disse q a CLÍNICA vai fechar"
     aligned = normalize(text)
-    for word, original in [("clinica", "CLÍNICA"), ("que", "q"), ("doutora", "Dra")]:
+    for word, original in [("clínica", "CLÍNICA"), ("que", "q"), ("doutora", "Dra.")]:
         start = aligned.text.index(word)
         assert text[slice(*aligned.original_span(start, start + len(word)))] == original
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.forms import parse_form
+from model.forms.parse import parse_form
 from model.whatsapp import speaker_role, split_turns
 
 

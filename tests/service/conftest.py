@@ -43,7 +43,7 @@ def client(app):
 
 @pytest.fixture
 def token(app) -> str:
-    return db.create_token(app.extensions["motivo"]["engine"], "agente.ana")
+    return db.create_token(app.extensions["motivo"].engine, "agente.ana")
 
 
 @pytest.fixture

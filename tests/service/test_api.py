@@ -65,7 +65,7 @@ def test_a_confirmation_is_stored_masked_with_who_confirmed(client, auth, app):
     response = client.post("/v1/confirmations", json=confirmation("F-1"), headers=auth)
     assert response.status_code == 201
     assert response.get_json() == {"id": 1, "form_id": "F-1", "replaced": None}
-    stored = list(db.latest_confirmations(app.extensions["motivo"]["engine"]))
+    stored = list(db.latest_confirmations(app.extensions["motivo"].engine))
     assert stored[0]["observations"][0].startswith("Liguei no <PHONE>.")
     assert "98765" not in json.dumps(stored)
     assert stored[0]["confirmed_by"] == "agente.ana"
@@ -78,7 +78,7 @@ def test_a_repeated_form_id_replaces_the_confirmation_and_keeps_history(client, 
         "/v1/confirmations", json=confirmation("F-9", reasons=("glosas", "valores")), headers=auth
     )
     assert second.get_json()["replaced"] == first["id"]
-    engine = app.extensions["motivo"]["engine"]
+    engine = app.extensions["motivo"].engine
     latest = [c for c in db.latest_confirmations(engine) if c["form_id"] == "F-9"]
     assert [c["reasons"] for c in latest] == [["glosas", "valores"]]
     history = db.confirmation_history(engine, "F-9")

@@ -22,8 +22,8 @@ def test_missing_or_wrong_token_is_401(client, auth):
 def test_a_revoked_token_stops_working(client, auth, app):
     from service import db
 
-    db.revoke_token(app.extensions["motivo"]["engine"], "agente.ana")
-    app.extensions["motivo"]["token_cache"].clear()
+    db.revoke_token(app.extensions["motivo"].engine, "agente.ana")
+    app.extensions["motivo"].token_cache.clear()
     assert client.get("/v1/labels", headers=auth).status_code == 401
 
 

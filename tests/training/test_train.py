@@ -14,4 +14,4 @@ def test_each_case_is_grouped_by_its_batch_and_an_unbatched_case_stands_alone():
 
 def test_a_corpus_model_tunes_on_folds_that_keep_each_writer_whole(trained):
     assert trained["manifest"]["oof_folds"] == "writer"
-    assert trained["model"].reasons_.grouped_folds_ and trained["model"].flag_.grouped_folds_
+    assert trained["model"].oof_folds == "writer"

@@ -9,8 +9,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from training.audit_run import AuditSummary
-from training.report import STYLE, _image, _table, case_html
+from training.audit.run import AuditSummary
+from training.html import STYLE, case_html, image, table
 
 KINDS = ("unsupported", "missing", "flag_missed", "flag_unsupported")
 KIND_TEXT = {
@@ -35,7 +35,7 @@ def findings_chart(summary: AuditSummary) -> str:
     axis.set_title("Findings per label")
     if codes:
         axis.legend(loc="lower right")
-    return _image(figure)
+    return image(figure)
 
 
 def render_audit_report(summary: AuditSummary, model_version: str, inputs: str) -> str:
@@ -50,7 +50,7 @@ def render_audit_report(summary: AuditSummary, model_version: str, inputs: str) 
         f"<p class='meta'>inputs: {html.escape(inputs)} · model {html.escape(model_version)} · "
         f"{summary.seconds:.1f} s</p>",
         "<h2>Summary</h2>",
-        _table(
+        table(
             ["", "count"],
             [
                 ["forms read", summary.forms_read],
@@ -63,7 +63,7 @@ def render_audit_report(summary: AuditSummary, model_version: str, inputs: str) 
         ),
         "<h2>Findings per label</h2>",
         findings_chart(summary) if summary.by_label else "<p>No findings.</p>",
-        _table(["code", *KINDS, "total"], label_rows),
+        table(["code", *KINDS, "total"], label_rows),
     ]
     if summary.has_agents:
         agent_rows = sorted(
@@ -75,7 +75,7 @@ def render_audit_report(summary: AuditSummary, model_version: str, inputs: str) 
         )
         parts += [
             "<h2>Findings per agent</h2>",
-            _table(["agent", "forms", "findings", "per form"], agent_rows),
+            table(["agent", "forms", "findings", "per form"], agent_rows),
         ]
     parts.append(f"<h2>Most suspicious findings (top {len(summary.top)}; all in findings.csv)</h2>")
     for rank, (finding, case) in enumerate(summary.top, 1):

@@ -2,7 +2,7 @@
 
 Listing follows confident learning (Northcutt et al.), on calibrated out-of-sample
 probabilities: a ticked box is listed when its probability is below what its label usually
-gets when truly ticked (the model's `confident_thresholds_`, or thresholds from
+gets when truly ticked (the model's `confident_thresholds`, or thresholds from
 cross-validated probabilities); an unticked box is listed when the model would suggest it.
 The score is the calibrated chance that the tick is wrong: 1 - p for a ticked box, p for an
 unticked one, so findings of every kind rank on one scale.
@@ -15,9 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from model.features import case_fields
 from model.motivo_model import MotivoModel
-from model.suggest import analyze, explain
 from model.taxonomy import load_taxonomy
 
 
@@ -62,23 +60,16 @@ def audit_cases(
     A case's `reasons`/`judicializacao` are what was ticked (None: unknown).
     """
     taxonomy = load_taxonomy()
-    labels = [*model.reason_codes, taxonomy.flag.code]
-    confident = model.confident_thresholds_ if confident is None else confident
+    labels = model.labels
+    confident = model.confident_thresholds if confident is None else confident
     decision = model.decision_thresholds
-    analysis = analyze(model, cases)
+    analysis = model.analyze(cases)
     results = []
     for i, case in enumerate(cases):
         reasons = case.get("reasons")
         ticked = None if reasons is None else {labels.index(code) for code in reasons}
         found = box_findings(analysis.proba[i], ticked, case.get("judicializacao"), decision, confident)
-        spans = explain(
-            model,
-            analysis.tokens[i],
-            analysis.occurrences[i],
-            analysis.row(i),
-            [f[0] for f in found],
-            case_fields(case),
-        )
+        spans = model.explain(analysis, i, [f[0] for f in found])
         results.append(
             [
                 {

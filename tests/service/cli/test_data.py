@@ -1,22 +1,14 @@
-"""`motivo predict`, `motivo models` and `motivo evaluate` against a small trained registry."""
+"""`motivo predict` and `motivo evaluate` against a small trained registry."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 
-import pytest
 from click.testing import CliRunner
 
 from service.cli import main
 from training.corpus import load_split
-
-
-@pytest.fixture
-def registry_env(trained, monkeypatch):
-    monkeypatch.setenv("MOTIVO_MODEL_DIR", str(trained["root"]))
-    monkeypatch.setenv("MOTIVO_DATA_DIR", str(trained["data"]))
-    return trained
 
 
 def test_predict_writes_one_line_per_input_and_error_objects_for_bad_lines(registry_env):
@@ -39,12 +31,6 @@ def test_predict_writes_one_line_per_input_and_error_objects_for_bad_lines(regis
     assert "no text" in out[3]["error"]
     assert "at most 5" in out[4]["error"]
     assert "JSON object" in out[5]["error"]
-
-
-def test_models_list_marks_the_current_version(registry_env):
-    result = CliRunner().invoke(main, ["models", "list"])
-    assert result.exit_code == 0
-    assert f"* {registry_env['version']}" in result.stdout
 
 
 def test_promoting_an_unknown_version_fails_cleanly(registry_env):

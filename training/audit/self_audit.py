@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import KFold
 
-from model.audit import audit_cases
 from model.motivo_model import label_matrix
-from model.suggest import analyze
 from model.taxonomy import load_taxonomy
-from training.audit_inputs import AuditRow
+from training.audit.findings import audit_cases
+from training.audit.inputs import AuditRow
 from training.corpus import CorpusError, read_cases
 from training.train import fit_model
 
@@ -37,7 +36,7 @@ def self_audit(
     proba = np.zeros(Y.shape)
     for train_index, held_index in splitter.split(cases):
         model = fit_model([cases[i] for i in train_index])
-        proba[held_index] = analyze(model, [cases[i] for i in held_index]).proba
+        proba[held_index] = model.predict_proba([cases[i] for i in held_index])
         fold_models.append((model, held_index))
         if progress:
             progress(1)

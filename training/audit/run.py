@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from model.audit import audit_cases
 from model.motivo_model import MotivoModel
-from training.audit_inputs import AuditRow, BadRow
+from training.audit.findings import audit_cases
+from training.audit.inputs import AuditRow, BadRow
 
 FINDING_COLUMNS = [
     "rank",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SEED_NEW, SEED_OLD
-from training.audit_inputs import AuditRow, BadRow, Columns, read_audit_input
+from training.audit.inputs import AuditRow, BadRow, Columns, read_audit_input
 
 ROWS = [
     {

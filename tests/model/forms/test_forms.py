@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.form_files import import_form, read_form_text
-from model.forms import FormParseError, parse_form
+from model.forms.files import import_form, read_form_text
+from model.forms.parse import FormParseError, parse_form
 from tests.docx_forms import build_form_docx
 
 

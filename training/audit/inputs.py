@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from model.cases import check_texts
-from model.form_files import FORM_SUFFIXES, FailedImport, import_forms
+from model.forms.files import FORM_SUFFIXES, FailedImport, import_forms
 from model.jsonl import json_object
 from model.normalize import match_key
 from model.taxonomy import Taxonomy, UnknownLabelError, load_taxonomy
@@ -132,7 +132,7 @@ def _pick(
     return next((by_key[c] for c in candidates if c in by_key), None)
 
 
-def _table_layout(frame_columns: Sequence[str], columns: Columns) -> dict[str, Any]:
+def _table_layout(frame_columns: Sequence[str], columns: Columns, taxonomy: Taxonomy) -> dict[str, Any]:
     if columns.notes:
         missing = [c for c in columns.notes if c not in frame_columns]
         if missing:
@@ -154,9 +154,7 @@ def _table_layout(frame_columns: Sequence[str], columns: Columns) -> dict[str, A
         "reasons": _pick(
             frame_columns, columns.reasons, ["reasons", "motivos", "motivo_desligamento"], "reasons"
         ),
-        "flag": _pick(
-            frame_columns, columns.flag, ["judicializacao", "ameaca_judicializacao", "flag"], "flag"
-        ),
+        "flag": _pick(frame_columns, columns.flag, ["judicializacao", taxonomy.flag.code, "flag"], "flag"),
         "agent": _pick(frame_columns, columns.agent, ["agent", "agente", "colaborador"], "agent"),
     }
     if not notes and layout["general"] is None:
@@ -175,7 +173,7 @@ def _table_rows(
     for frame in frames:
         if layout is None:
             try:
-                layout = _table_layout(list(frame.columns), columns)
+                layout = _table_layout(list(frame.columns), columns, taxonomy)
             except ValueError as error:
                 yield BadRow(f"{path}", str(error))
                 return

@@ -10,18 +10,14 @@ import random
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from click.testing import CliRunner
 from sklearn.metrics import roc_auc_score
 
-from model.audit import box_suspicion
 from model.motivo_model import label_matrix
-from model.suggest import analyze
-from service.cli import main
 from tests.browser import browser_page
-from training.audit_inputs import AuditRow
-from training.audit_report import render_audit_report
-from training.audit_run import audited_rows, write_audit
+from training.audit.findings import box_suspicion
+from training.audit.inputs import AuditRow
+from training.audit.report import render_audit_report
+from training.audit.run import audited_rows, write_audit
 from training.corpus import load_split
 
 CORRUPT_SHARE = 0.15
@@ -69,7 +65,7 @@ def test_corrupted_boxes_rank_first(trained, tmp_path):
     precision_at_k = len(top_k & boxes) / k
     # Every box gets the same suspicion score the findings are ranked by.
     ticked = label_matrix(cases, codes)
-    suspicion = box_suspicion(analyze(model, cases).proba, ticked)
+    suspicion = box_suspicion(model.predict_proba(cases), ticked)
     truth = np.zeros_like(ticked)
     for case_id, column in boxes:
         truth[int(case_id.split("-")[1]), column] = 1
@@ -105,51 +101,8 @@ def test_input_is_consumed_as_the_audit_goes(trained):
     results.close()
 
 
-def test_cli_audits_a_csv_and_writes_findings_errors_and_report(trained, tmp_path, monkeypatch):
-    monkeypatch.setenv("MOTIVO_MODEL_DIR", str(trained["root"]))
-    path = tmp_path / "forms.csv"
-    pd.DataFrame(
-        [
-            {
-                "id": "A",
-                "obs_1": "Dr. teve guias glosadas e vai processar a operadora",
-                "general_note": "",
-                "reasons": "Aposentou",
-                "judicializacao": "não",
-                "agent": "Ana",
-            },
-            {"id": "B", "obs_1": "", "general_note": "", "reasons": "", "judicializacao": "", "agent": "Ana"},
-        ]
-    ).to_csv(path, index=False)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["audit", str(path), "--out", str(out), "--workers", "1"])
-    assert result.exit_code == 0, result.output
-    findings = csv_rows(out / "findings.csv")
-    kinds = {(f["form_id"], f["code"], f["kind"]) for f in findings}
-    assert ("A", "aposentou", "unsupported") in kinds and (
-        "A",
-        "ameaca_judicializacao",
-        "flag_missed",
-    ) in kinds
-    assert findings[0]["agent"] == "Ana" and "«" in findings[0]["evidence"]
-    errors = csv_rows(out / "errors.csv")
-    assert errors == [
-        {
-            "source": f"{path}:3",
-            "id": "B",
-            "reason": "missing text: every contact note and the general note are empty",
-        }
-    ]
-    assert "Findings per agent" in (out / "report.html").read_text(encoding="utf-8")
-
-
-def test_cli_needs_inputs_or_self(trained):
-    result = CliRunner().invoke(main, ["audit"])
-    assert result.exit_code == 2 and "--self" in result.output
-
-
 def test_self_audit_finds_a_case_we_mislabeled(small_corpus, tmp_path):
-    from training.self_audit import self_audit
+    from training.audit.self_audit import self_audit
 
     data = tmp_path / "data"
     (data / "cases").mkdir(parents=True)

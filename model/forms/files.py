@@ -10,8 +10,8 @@ from zipfile import BadZipFile
 
 from docx.opc.exceptions import PackageNotFoundError
 
-from model.docx_text import docx_text
-from model.forms import FormParseError, parse_form
+from model.forms.docx_text import docx_text
+from model.forms.parse import FormParseError, parse_form
 from model.taxonomy import Taxonomy, load_taxonomy
 
 FORM_SUFFIXES = (".txt", ".docx")

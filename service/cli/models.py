@@ -1,0 +1,91 @@
+"""`motivo models`: the registry's versions, promotions, rollbacks and history."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from service.cli.options import fail_cleanly
+
+
+@click.group("models")
+def models_group() -> None:
+    """The model registry: list, promote, rollback, history."""
+
+
+@models_group.command("list")
+@fail_cleanly
+def models_list() -> None:
+    """Every version with its metrics; * marks CURRENT."""
+    from training import registry
+
+    current = registry.current_version()
+    for version in registry.versions():
+        manifest = registry.read_manifest(version)
+        m = manifest.get("metrics") or {}
+        summary = (
+            f"top-1 {m['top1']:.3f} macro F1 {m['macro_f1']:.3f} flag R {m['flag']['recall']:.3f}"
+            if m
+            else "no metrics"
+        )
+        click.echo(
+            f"{'*' if version == current else ' '} {version}  {manifest.get('train_cases', '?')} cases  {summary}"
+        )
+
+
+@models_group.command("promote")
+@click.argument("version")
+@fail_cleanly
+def models_promote(version: str) -> None:
+    """Make VERSION the serving model (it is verified first)."""
+    from training import registry
+
+    registry.promote(version, reason="motivo models promote")
+    click.echo(f"current model: {version}")
+
+
+@models_group.command("rollback")
+@fail_cleanly
+def models_rollback() -> None:
+    """Serve again the version that served before the latest promotion."""
+    from training import registry
+
+    click.echo(f"current model: {registry.rollback()}")
+
+
+@models_group.command("history")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
+@fail_cleanly
+def models_history(as_json: bool) -> None:
+    """Every registry event: trainings (with their data), promotions, rollbacks, retrain decisions."""
+    from training import registry
+
+    for event in registry.history():
+        if as_json:
+            click.echo(json.dumps(event, ensure_ascii=False))
+            continue
+        kind = event.get("event", "?")
+        line = f"{event.get('at')}  {kind:12s} {event.get('version') or '-'}"
+        if kind == "trained":
+            line += f"  data {str(event.get('data_hash'))[:12]}"
+        elif kind in ("promoted", "rolled_back"):
+            line += f"  (was {event.get('previous') or 'none'})" + (
+                f"  {event['reason']}" if event.get("reason") else ""
+            )
+        elif kind == "retrain":
+            data = event.get("data", {})
+            line += (
+                f"  {event.get('decision', '?').upper()} vs {event.get('current') or 'none'}; confirmed "
+                f"train {data.get('confirmed_train')} test {data.get('confirmed_test')}, "
+                f"conflicts {data.get('conflicts')}"
+            )
+            for name, metrics in (event.get("metrics", {}).get("candidate") or {}).items():
+                current = (event.get("metrics", {}).get("current") or {}).get(name, {})
+                line += f"\n      {name}: " + ", ".join(
+                    f"{m} {current.get(m, float('nan')):.3f}->{metrics.get(m, float('nan')):.3f}"
+                    for m in ("macro_f1", "top1", "flag_recall")
+                )
+            for reason in event.get("why", []):
+                line += f"\n      refused: {reason}"
+        click.echo(line)

@@ -1,0 +1,64 @@
+"""Options and helpers every command module shares: defined once here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+data_option = click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Labeled data folder (default: labeled_data/ or MOTIVO_DATA_DIR).",
+)
+model_option = click.option("--model", "version", default=None, help="Registry version (default: CURRENT).")
+
+
+def out_option(help: str, default: Path | None = None) -> Callable:
+    """`--out FOLDER`, with the command's own help text and default."""
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def progress(label: str, total: int | None = None, unit: str = "it"):
+    """A progress bar on stderr, shown only on a terminal (cron logs stay clean)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def fail_cleanly(function: Callable) -> Callable:
+    """Turn the library's expected errors into one-line messages and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from model.taxonomy import UnknownLabelError
+        from training.corpus import CorpusError
+        from training.registry import RegistryError
+
+        try:
+            return function(*args, **kwargs)
+        except (RegistryError, CorpusError, UnknownLabelError) as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper
+
+
+def engine():
+    """The service database named by MOTIVO_DATABASE_URL (or the default SQLite file)."""
+    from service import db
+    from service.config import Settings
+
+    return db.make_engine(Settings.from_env().database_url)

@@ -1,0 +1,40 @@
+"""The audit's one entry point: audit forms (or the corpus) and write findings.csv, errors.csv, report.html."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from training import registry
+from training.audit.inputs import Columns, read_audit_input
+from training.audit.report import render_audit_report
+from training.audit.run import AuditSummary, audited_rows, write_audit
+from training.audit.self_audit import self_audit
+
+
+def run_audit(
+    out_dir: Path,
+    *,
+    inputs: Sequence[Path] = (),
+    version: str | None = None,
+    columns: Columns | None = None,
+    workers: int = 2,
+    corpus: bool = False,
+    data_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    fold_progress: Callable[[int], None] | None = None,
+) -> AuditSummary:
+    """Audit `inputs` with a registry version (default CURRENT), or with `corpus=True` the labeled
+    corpus by cross-validation; write the three files into `out_dir` and return the summary."""
+    if corpus:
+        results = self_audit(data_dir, progress=fold_progress)
+        model_version, described = "5-fold cross-validation on the corpus", "labeled corpus (--self)"
+    else:
+        loaded = registry.load(version)
+        results = audited_rows(read_audit_input(list(inputs), columns), loaded.model, workers=workers)
+        model_version, described = loaded.version, ", ".join(str(i) for i in inputs)
+    summary = write_audit(results, out_dir, progress=progress)
+    (out_dir / "report.html").write_text(
+        render_audit_report(summary, model_version, described), encoding="utf-8"
+    )
+    return summary

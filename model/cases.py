@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from model.taxonomy import Taxonomy, load_taxonomy
 
 MAX_CONTACTS = 5
 MAX_FIELD_CHARS = 20_000
+# A short note is the first sentence an agent types (`"kind": "short_note"` in the corpus): its
+# labels are what that sentence states, often no reason yet. It is measured on its own, never
+# among the full cases.
+SHORT_NOTE = "short_note"
+_WORD = re.compile(r"\S+")
 
 
 class CaseError(ValueError):
@@ -22,6 +29,10 @@ def text_fields(case: dict[str, Any] | str) -> list[str]:
     if isinstance(case, str):
         return [case]
     return [*case.get("observations", []), case.get("general_note", "")]
+
+
+def is_short_note(case: dict[str, Any]) -> bool:
+    return case.get("kind") == SHORT_NOTE
 
 
 def case_text(case: dict[str, Any]) -> str:
@@ -80,3 +91,17 @@ def check_labels(case: dict[str, Any], taxonomy: Taxonomy | None = None, require
     if (status is None and required) or (status is not None and status not in taxonomy.status_codes):
         problems.append(f"status: must be one of {list(taxonomy.status_codes)}")
     return problems
+
+
+def truncate_case(case: dict[str, Any], share: float) -> dict[str, Any]:
+    """The case as it stood when `share` of its words (contact notes, then the general note) were typed."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share must be between 0 and 1, got {share}")
+    fields = [*case.get("observations", []), case.get("general_note", "")]
+    ends = [(i, m.end()) for i, text in enumerate(fields) for m in _WORD.finditer(text)]
+    if not ends:
+        return dict(case)
+    # Rounded first: 0.07 * 100 is 7.000000000000001, and its ceiling would keep a word too many.
+    field, end = ends[max(1, math.ceil(round(share * len(ends), 9))) - 1]
+    cut = [text if i < field else text[:end] if i == field else "" for i, text in enumerate(fields)]
+    return {**case, "observations": cut[:-1], "general_note": cut[-1]}

@@ -62,6 +62,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         roles: bool = True,
         min_df: int = 2,
         sublinear_tf: bool = True,
+        norm_floor: float = 0.0,
     ):
         self.lemmatizer = lemmatizer
         self.char_ngrams = char_ngrams
@@ -69,6 +70,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         self.roles = roles
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.norm_floor = norm_floor
 
     def _spec(self) -> FeatureSpec:
         return FeatureSpec(tuple(self.char_ngrams) if self.char_ngrams else None, self.bigrams, self.roles)
@@ -112,7 +114,9 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         for occurrences in encoded:
             columns, counts = np.unique(occurrences.columns, return_counts=True)
             values = (np.log(counts) + 1.0 if self.sublinear_tf else counts.astype(float)) * idf[columns]
-            norm = np.sqrt(values @ values)
+            # A row shorter than `norm_floor` is not stretched to unit length: a note of five words
+            # should not weigh each of them as much as a full case weighs its strongest words.
+            norm = max(float(np.sqrt(values @ values)), self.norm_floor)
             indices.append(columns)
             data.append(values / norm if norm > 0 else values)
             indptr.append(indptr[-1] + len(columns))

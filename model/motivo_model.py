@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from model.calibrated_linear import CalibratedLinearOVR
-from model.cases import text_fields
+from model.cases import text_fields, truncate_case
 from model.evidence import evidence_spans
 from model.features import CaseVectorizer, Occurrences
 from model.thresholds import reason_thresholds, recall_first_threshold
@@ -46,6 +46,31 @@ class Analysis:
         return self.features.indices[part], self.features.data[part]
 
 
+# A reason from half its threshold up to its threshold is shown as "possível": a hint, not a
+# suggestion, so that a reason just under its threshold does not vanish while the agent types.
+POSSIBLE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the model tells the agent for each case: the suggested reasons, the possible ones,
+    whether the note states any reason yet, and whether the flag is raised."""
+
+    suggested: np.ndarray  # (cases x reasons) bool
+    possible: np.ndarray  # (cases x reasons) bool: under the threshold, at least half of it
+    flagged: np.ndarray  # (cases,) bool
+
+    @property
+    def no_reason(self) -> np.ndarray:
+        """The note states no reason yet: nothing suggested, nothing even possible."""
+        return ~(self.suggested | self.possible).any(axis=1)
+
+    @property
+    def abstain(self) -> np.ndarray:
+        """No reason suggested (the model still offers its best guesses)."""
+        return ~self.suggested.any(axis=1)
+
+
 class MotivoModel(BaseEstimator):
     """Cases -> calibrated probabilities for every reason and for the litigation-threat flag.
 
@@ -69,6 +94,8 @@ class MotivoModel(BaseEstimator):
         cv: int = 5,
         flag_min_recall: float = 0.98,
         random_state: int = 0,
+        calibration: str = "platt",
+        prefix_cuts: Sequence[float] = (),
     ):
         self.reason_codes = reason_codes
         self.flag_code = flag_code
@@ -78,6 +105,8 @@ class MotivoModel(BaseEstimator):
         self.cv = cv
         self.flag_min_recall = flag_min_recall
         self.random_state = random_state
+        self.calibration = calibration
+        self.prefix_cuts = prefix_cuts
 
     def fit(
         self, X: Sequence[dict[str, Any]], Y: np.ndarray, groups: Sequence[str] | None = None
@@ -92,10 +121,19 @@ class MotivoModel(BaseEstimator):
             )
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else CaseVectorizer()
         features = self.vectorizer_.fit_transform(X)
-        self.reasons_ = CalibratedLinearOVR(C=self.C, cv=self.cv, random_state=self.random_state)
-        self.reasons_.fit(features, Y[:, :-1], groups)
-        self.flag_ = CalibratedLinearOVR(C=self.flag_C, cv=self.cv, random_state=self.random_state)
-        self.flag_.fit(features, Y[:, -1:], groups)
+        prefixes = self._prefixes(X, Y)
+        self.reasons_ = CalibratedLinearOVR(
+            C=self.C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
+        )
+        self.reasons_.fit(
+            features, Y[:, :-1], groups, prefixes and (prefixes[0], prefixes[1][:, :-1], prefixes[2])
+        )
+        self.flag_ = CalibratedLinearOVR(
+            C=self.flag_C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
+        )
+        self.flag_.fit(
+            features, Y[:, -1:], groups, prefixes and (prefixes[0], prefixes[1][:, -1:], prefixes[2])
+        )
         self.thresholds_ = reason_thresholds(Y[:, :-1], self.reasons_.oof_proba_)
         self.flag_threshold_ = recall_first_threshold(
             Y[:, -1], self.flag_.oof_proba_[:, 0], self.flag_min_recall
@@ -108,6 +146,15 @@ class MotivoModel(BaseEstimator):
         )
         self.labels_ = np.array([*self.reason_codes, self.flag_code])
         return self
+
+    def _prefixes(self, X: Sequence[Any], Y: np.ndarray) -> tuple | None:
+        """Calibration-only rows: every training case cut at each of `prefix_cuts` of its words,
+        labeled with the full case's labels (a suggestion outside them is false at any cut)."""
+        if not self.prefix_cuts:
+            return None
+        owners = np.repeat(np.arange(len(X)), len(self.prefix_cuts))
+        cut_cases = [truncate_case(X[i], cut) for i in range(len(X)) for cut in self.prefix_cuts]
+        return self.vectorizer_.transform(cut_cases), Y[owners], owners
 
     @property
     def labels(self) -> list[str]:
@@ -148,10 +195,13 @@ class MotivoModel(BaseEstimator):
         return Analysis(X, tokens, occurrences, features, self.proba_from_features(features))
 
     def explain(self, analysis: Analysis, i: int, columns: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-        """Evidence spans (original offsets) for the given label columns of case i of `analysis`."""
+        """Evidence spans (original offsets) for the given label columns of case i of `analysis`:
+        each token's share of the label's calibrated log-odds."""
         if not len(columns):
             return {}
-        weights = np.vstack([self.coefficients(c)[0] for c in columns])
+        row = analysis.features[i]
+        slopes = np.append(self.reasons_.slopes(row)[0], self.flag_.slopes(row)[0])
+        weights = np.vstack([self.coefficients(c)[0] * slopes[c] for c in columns])
         indices, values = analysis.row(i)
         contributions = analysis.occurrences[i].contributions(indices, values, weights)
         fields = text_fields(analysis.cases[i])
@@ -167,9 +217,18 @@ class MotivoModel(BaseEstimator):
         return self.proba_from_features(self.features(X))
 
     def predict(self, X: Sequence[Any]) -> np.ndarray:
-        """The suggested indicator matrix: each column at its own threshold."""
-        proba = self.predict_proba(X)
-        return (proba >= self.decision_thresholds).astype(int)
+        """The suggested indicator matrix (reasons, then the flag last)."""
+        decisions = self.decide(self.predict_proba(X))
+        return np.column_stack([decisions.suggested, decisions.flagged]).astype(int)
+
+    def decide(self, proba: np.ndarray) -> Decisions:
+        """Suggestions and flag from probabilities (cases x reasons+1): each label at its threshold."""
+        proba = np.atleast_2d(proba)
+        thresholds = self.decision_thresholds
+        reasons, limits = proba[:, :-1], thresholds[:-1]
+        suggested = reasons >= limits
+        possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
+        return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
 
     @property
     def decision_thresholds(self) -> np.ndarray:
@@ -177,7 +236,7 @@ class MotivoModel(BaseEstimator):
         return np.append(self.thresholds_, self.flag_threshold_)
 
     def coefficients(self, column: int) -> tuple[np.ndarray, float]:
-        """The calibrated linear weights and intercept behind one label column."""
+        """The raw linear weights and intercept behind one label column (before calibration)."""
         if column < len(self.reason_codes):
             return self.reasons_.coef_[column], float(self.reasons_.intercept_[column])
         return self.flag_.coef_[0], float(self.flag_.intercept_[0])

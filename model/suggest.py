@@ -24,24 +24,24 @@ def suggest_many(
 ) -> list[dict[str, Any]]:
     """The suggestion object for each case (the `motivo predict` / `POST /v1/suggest` contract).
 
-    Evidence is given for suggested reasons, for the top reason when the model abstains, for
-    the flag when it fires, and for any extra codes named in `evidence_for[i]` (the audit asks
-    for the evidence behind boxes the agent ticked).
+    Evidence is given for suggested and possible reasons, for the top reason when the model
+    abstains, for the flag when it fires, and for any extra codes named in `evidence_for[i]`
+    (the audit asks for the evidence behind boxes the agent ticked).
     """
     taxonomy = taxonomy or load_taxonomy()
     codes = list(model.reason_codes)
     flag_column = len(codes)
     analysis = model.analyze(cases)
     proba = analysis.proba
-    thresholds = model.decision_thresholds
+    decisions = model.decide(proba)
     results = []
     for i, case in enumerate(cases):
         p = proba[i]
         order = np.argsort(-p[:flag_column], kind="stable")
-        suggested = p[:flag_column] >= thresholds[:flag_column]
+        suggested, possible = decisions.suggested[i], decisions.possible[i]
         abstain = not suggested.any()
-        flagged = bool(p[flag_column] >= thresholds[flag_column])
-        wanted = {int(j) for j in np.flatnonzero(suggested)}
+        flagged = bool(decisions.flagged[i])
+        wanted = {int(j) for j in np.flatnonzero(suggested | possible)}
         if abstain:
             wanted.add(int(order[0]))
         if flagged:
@@ -54,12 +54,14 @@ def suggest_many(
                 "id": case.get("id"),
                 "model_version": model_version,
                 "abstain": abstain,
+                "no_reason": bool(decisions.no_reason[i]),
                 "reasons": [
                     {
                         "code": codes[j],
                         "label": taxonomy.labels[codes[j]],
                         "probability": _round(p[j]),
                         "suggested": bool(suggested[j]),
+                        "possible": bool(possible[j]),
                         "evidence": spans.get(int(j), []),
                     }
                     for j in order

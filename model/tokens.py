@@ -14,8 +14,8 @@ from typing import Literal
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 
+from model.agent_speech import agent_spans
 from model.normalize import fold, normalize
-from model.whatsapp import split_turns
 
 Lemmatizer = Literal["simplemma", "lookup", "none"]
 LEMMATIZERS: tuple[str, ...] = ("simplemma", "lookup", "none")
@@ -33,7 +33,7 @@ class Token:
     word: str  # folded surface form, abbreviations spelled out
     lemma: str  # folded lemma
     negated: bool
-    agent: bool  # inside a chat message written by the operator's side
+    agent: bool  # in the operator's voice: its chat turns, the agent's reported offers (model.agent_speech)
     is_word: bool  # alphabetic (not punctuation, number shape or symbol)
 
 
@@ -72,8 +72,26 @@ def lemma_of(word: str, lemmatizer: str) -> str:
     return fold(word)
 
 
-def _agent_spans(text: str) -> list[tuple[int, int]]:
-    return [(t.start, t.end) for t in split_turns(text) if t.role == "agent"]
+_STATE_CODES = "ac al am ap ba ce df es go ma mg ms mt pa pb pe pi pr rj rn ro rr rs sc se sp to"
+STATES = frozenset(_STATE_CODES.split())
+
+
+def _compound_word(word: str) -> str:
+    """The word a hyphenated or dotted token stands for, or "" when it is not made of letters.
+
+    spaCy keeps "raio-x", "cro-rs", "procon-sp", "disse-lhe" and web addresses such as
+    "consumidor.gov.br" as single tokens; a council or agency with its state ("cro-rs") is read
+    as the body alone, an address without its country suffix.
+    """
+    separator = "-" if "-" in word else "."
+    parts = [part for part in word.split(separator) if part]
+    if not parts or not all(part.isalpha() for part in parts):
+        return ""
+    if separator == "-" and len(parts) == 2 and parts[1] in STATES:
+        return parts[0]
+    if separator == "." and len(parts) > 2 and parts[-1] == "br":
+        parts.pop()
+    return separator.join(parts)
 
 
 @lru_cache(maxsize=200_000)
@@ -81,6 +99,10 @@ def _word_info(surface: str, lemmatizer: str) -> tuple[str, str, bool]:
     """(folded word, folded lemma, is alphabetic) of a normalised token's text."""
     word = fold(surface)
     is_word = word.isalpha()
+    if not is_word:
+        compound = _compound_word(word)
+        if compound:
+            return compound, lemma_of(compound, lemmatizer) if "-" not in compound else compound, True
     lemma = lemma_of(surface, lemmatizer) if is_word else word
     return word, lemma, is_word
 
@@ -94,7 +116,7 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     # spaCy reads the normalised text (masked, digits as 0): its string store keeps every new
     # string, and unique phone or guide numbers would grow it without end.
     shaped = normalize(text)
-    agent_spans = _agent_spans(text)
+    spans = agent_spans(text)
     doc = tokenizer()(shaped.text)
     # Read offsets from arrays rather than Token objects: building spaCy Tokens costs more than
     # everything else done per token here.
@@ -103,16 +125,16 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     append = tokens.append
     negation_left = 0
-    span_index, n_spans = 0, len(agent_spans)
+    span_index, n_spans = 0, len(spans)
     for idx, length, is_space, is_punct in table:
         if is_space:
             continue
         word, lemma, is_word = _word_info(source[idx : idx + length], lemmatizer)
         start = starts[idx]
         # Tokens come in order: walk the agent's spans alongside them.
-        while span_index < n_spans and agent_spans[span_index][1] <= start:
+        while span_index < n_spans and spans[span_index][1] <= start:
             span_index += 1
-        agent = span_index < n_spans and agent_spans[span_index][0] <= start
+        agent = span_index < n_spans and spans[span_index][0] <= start
         if is_word:
             append(Token(field, start, ends[idx + length - 1], word, lemma, negation_left > 0, agent, True))
             if word in NEGATORS:

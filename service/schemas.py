@@ -84,6 +84,7 @@ class ReasonSuggestion(BaseModel):
     label: str
     probability: float
     suggested: bool
+    possible: bool = Field(description="Not suggested, but at least half of its threshold: a hint.")
     evidence: list[EvidenceSpan]
 
 
@@ -96,7 +97,8 @@ class FlagSuggestion(BaseModel):
 class SuggestResponse(BaseModel):
     id: str | None = None
     model_version: str
-    abstain: bool
+    abstain: bool = Field(description="No reason suggested; the reasons are still ranked.")
+    no_reason: bool = Field(description="The notes state no reason yet: nothing suggested or possible.")
     reasons: list[ReasonSuggestion]
     judicializacao: FlagSuggestion
 

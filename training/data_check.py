@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 
-from model.cases import case_text, check_labels, check_texts
+from model.cases import SHORT_NOTE, case_text, check_labels, check_texts
 from model.normalize import fold
 from model.taxonomy import Taxonomy, load_taxonomy
 from training.corpus import SPLITS, read_cases
@@ -26,9 +26,7 @@ MIN_HARD_NEGATIVES = 200
 MIN_MULTI_SHARE = 0.25
 MIN_STATUS_SHARE = {"retencao_efetiva": 0.10, "nao_se_trata_de_retencao": 0.04}
 TEST_SHARE_RANGE = (0.15, 0.30)
-# A short note is the first sentence an agent types: one field of a few words, whose labels are
-# what that sentence states (often no reason yet) and whose status is usually not known.
-SHORT_NOTE = "short_note"
+# A short note (model.cases.SHORT_NOTE) is one field of a few words; its status is usually unknown.
 SHORT_NOTE_WORDS = (3, 20)
 NEAR_DUPLICATE_JACCARD = 0.6
 MAX_NEAR_DUPLICATE_SHARE = 0.01

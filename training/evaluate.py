@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from model.cases import is_short_note
 from model.motivo_model import MotivoModel, label_matrix
 from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
 from training.metrics import evaluate_predictions, metrics_by_group
+from training.partial_notes import short_notes, typing_simulation
 from training.report import render_report
 
 WORST_ERRORS = 12
@@ -88,15 +90,24 @@ def evaluate_version(
     train_cases: Sequence[dict[str, Any]] = (),
     root: Path | None = None,
 ) -> tuple[Path, dict[str, Any]]:
-    """Evaluate a registry version (default CURRENT); peers are trained on `train_cases` when given."""
+    """Evaluate a registry version (default CURRENT); peers are trained on `train_cases` when given.
+
+    Full cases give the headline figures, the per-batch table and the typing simulation (each
+    cut at a share of its words); short notes (one sentence) are measured on their own.
+    """
     loaded = registry.load(version, root)
     model: MotivoModel = loaded.model
     codes = list(model.reason_codes)
+    notes = [case for case in test_cases if is_short_note(case)]
+    test_cases = [case for case in test_cases if not is_short_note(case)]
     Y = label_matrix(test_cases, codes)
     P = model.predict_proba(test_cases)
     metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
     batches = [str(case.get("batch") or "(no batch)") for case in test_cases]
     metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)
+    metrics["typing"] = typing_simulation(model, test_cases)
+    if notes:
+        metrics["short_notes"] = short_notes(model, notes)
     peer_table = {f"motivo {loaded.version}": metrics}
     if train_cases:
         peer_table.update(peer_metrics(train_cases, test_cases, codes, model.flag_min_recall))

@@ -44,6 +44,49 @@ def per_label_plot(metrics: dict[str, Any]) -> str:
     return image(figure)
 
 
+TYPING_COLUMNS = ("inputs", "precision", "recall", "confident_false_per_100", "flag_false_positive_rate")
+SHORT_COLUMNS = (
+    "notes",
+    "top1_where_stated",
+    "suggested_where_stated",
+    "silent_where_none",
+    "precision",
+    "confident_false_per_100",
+    "flag_precision",
+    "flag_recall",
+)
+
+
+def typing_section(metrics: dict[str, Any]) -> list[str]:
+    """The typing simulation: each full test case cut at a share of its words."""
+    typing = metrics.get("typing")
+    if not typing:
+        return []
+    return [
+        "<h2>While typing: each case cut at a share of its words</h2>",
+        "<p class='meta'>A suggestion outside the full case's labels is false whatever the cut; "
+        "recall is of the full case's labels; confident = probability ≥ 0.9.</p>",
+        table(
+            ["cut", *TYPING_COLUMNS], [[cut, *(m[k] for k in TYPING_COLUMNS)] for cut, m in typing.items()]
+        ),
+    ]
+
+
+def short_notes_section(metrics: dict[str, Any]) -> list[str]:
+    """Hand-written one-sentence notes; some state no reason yet (then silence is right)."""
+    notes = metrics.get("short_notes")
+    if not notes:
+        return []
+    rows = [["all", *(notes[k] for k in SHORT_COLUMNS)]]
+    rows += [[name, *(m[k] for k in SHORT_COLUMNS)] for name, m in notes["by_batch"].items()]
+    return [
+        "<h2>Short notes</h2>",
+        f"<p class='meta'>{notes['stating_a_reason']} notes state a reason, "
+        f"{notes['stating_no_reason']} state none yet.</p>",
+        table(["batch", *SHORT_COLUMNS], rows),
+    ]
+
+
 def render_report(
     version: str,
     dataset: str,
@@ -116,6 +159,8 @@ def render_report(
                 for name, m in metrics.get("by_batch", {}).items()
             ],
         ),
+        *typing_section(metrics),
+        *short_notes_section(metrics),
         "<h2>Per reason</h2>",
         table(["code", "precision", "recall", "F1", "support", "threshold"], label_rows, weak),
         per_label_plot(metrics),

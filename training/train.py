@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from model.cases import is_short_note
 from model.motivo_model import MotivoModel, label_matrix
 from model.taxonomy import load_taxonomy
 from training import registry
@@ -45,6 +46,8 @@ def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
 
 
 def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The full-case figures of `cases` (short notes are measured on their own, by evaluate)."""
+    cases = [case for case in cases if not is_short_note(case)]
     codes = list(model.reason_codes)
     return evaluate_predictions(
         label_matrix(cases, codes), model.predict_proba(cases), model.decision_thresholds, codes

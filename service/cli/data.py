@@ -107,6 +107,19 @@ def evaluate_command(version: str | None, data_file: Path | None, out: Path | No
                 f"  batch {name:32s} {m['cases']:5d} cases  top-1 {m['top1']:.3f} top-3 {m['top3']:.3f} "
                 f"micro F1 {m['micro_f1']:.3f} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
             )
+    for cut, m in metrics["typing"].items():
+        click.echo(
+            f"  typing, cut at {float(cut):.0%}: precision {m['precision']:.3f} recall {m['recall']:.3f} "
+            f"confident false/100 {m['confident_false_per_100']:.2f} flag FPR {m['flag_false_positive_rate']:.3f}"
+        )
+    if "short_notes" in metrics:
+        m = metrics["short_notes"]
+        click.echo(
+            f"  short notes ({m['notes']}): top-1 {m['top1_where_stated']:.3f} suggested where stated "
+            f"{m['suggested_where_stated']:.3f} silent where none {m['silent_where_none']:.3f} "
+            f"precision {m['precision']:.3f} confident false/100 {m['confident_false_per_100']:.2f} "
+            f"flag P {m['flag_precision']:.3f} R {m['flag_recall']:.3f}"
+        )
     click.echo(f"wrote {folder / 'metrics.json'} and {folder / 'report.html'}")
 
 

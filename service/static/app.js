@@ -30,6 +30,16 @@
   function clearMessage() {
     $("message").hidden = true;
   }
+  // What Confirmar did is said next to the button (and read out by screen readers).
+  function showResult(text, ok) {
+    const box = $("confirm-result");
+    box.textContent = text;
+    box.classList.toggle("ok", Boolean(ok));
+    box.hidden = false;
+  }
+  function clearResult() {
+    $("confirm-result").hidden = true;
+  }
 
   const FIELD_NAMES = { general_note: "Obs. Geral", form_id: "identificação do formulário", body: "formulário" };
   function fieldName(field) {
@@ -168,7 +178,8 @@
   }
 
   // ---- showing suggestions --------------------------------------------------------------
-  const percent = (p) => `${Math.round(p * 100)}%`;
+  // A model's probability is never a certainty: show 1–99 %, never 0 % or 100 %.
+  const percent = (p) => `${Math.min(99, Math.max(1, Math.round(p * 100)))}%`;
 
   function renderSuggestion(suggestion) {
     const byCode = {};
@@ -181,10 +192,16 @@
       const item = byCode[row.dataset.code];
       const badge = row.querySelector(".badge");
       const show = Boolean(item && item.suggested);
+      const possible = Boolean(item && !item.suggested && item.possible);
       row.classList.toggle("suggested", show);
-      badge.hidden = !show;
-      badge.textContent = show ? percent(item.probability) : "";
-      badge.setAttribute("aria-label", show ? `sugerido, probabilidade ${percent(item.probability)}` : "");
+      row.classList.toggle("possible", possible);
+      badge.hidden = !(show || possible);
+      badge.textContent = show ? percent(item.probability) : possible ? `possível ${percent(item.probability)}` : "";
+      badge.setAttribute(
+        "aria-label",
+        show ? `sugerido, probabilidade ${percent(item.probability)}`
+          : possible ? `possível, probabilidade ${percent(item.probability)}` : "",
+      );
     });
     const abstain = $("abstain");
     const threat = $("threat");
@@ -196,12 +213,14 @@
       return;
     }
     const suggested = suggestion.reasons.filter((r) => r.suggested);
+    const possible = suggestion.reasons.filter((r) => !r.suggested && r.possible);
+    const named = (list) => list.map((r) => `${r.label} (${percent(r.probability)})`).join(", ");
     $("suggest-state").textContent = suggested.length
-      ? `Sugestões: ${suggested.map((r) => `${r.label} (${percent(r.probability)})`).join(", ")}.`
-      : "Nenhum motivo com confiança suficiente.";
-    if (suggestion.abstain) {
-      const top = suggestion.reasons.slice(0, 3).map((r) => `${r.label} (${percent(r.probability)})`);
-      abstain.textContent = `O modelo não tem confiança suficiente para sugerir. Mais prováveis: ${top.join(", ")}.`;
+      ? `Sugestões: ${named(suggested)}.`
+      : suggestion.no_reason ? "Nenhum motivo identificado no texto até agora." : "Nenhum motivo com confiança suficiente.";
+    if (suggestion.abstain && possible.length) {
+      // Only reasons the text gives some weight to: never a list of near-zero guesses.
+      abstain.textContent = `O modelo ainda não tem confiança para sugerir. Possíveis: ${named(possible.slice(0, 3))}.`;
       abstain.hidden = false;
     } else {
       abstain.hidden = true;
@@ -283,6 +302,7 @@
     box.addEventListener("scroll", () => { backdropFor(box).parentElement.scrollTop = box.scrollTop; });
     box.addEventListener("input", () => {
       paint(box, []);
+      clearResult();
       saveDraft();
       scheduleSuggest();
     });
@@ -302,23 +322,26 @@
   $("confirm").addEventListener("click", async () => {
     const body = currentCase();
     if (!hasText(body)) {
-      showMessage("Escreva pelo menos uma observação antes de confirmar.");
+      showResult("Escreva pelo menos uma observação antes de confirmar.");
       observationBoxes[0].focus();
       return;
     }
     const reasons = ticked();
     if (reasons.includes("outros") && !body.general_note.trim()) {
-      showMessage(`${OUTROS_RULE} Escreva a justificativa na Obs. Geral.`);
+      showResult(`${OUTROS_RULE} Escreva a justificativa na Obs. Geral.`);
       generalBox.focus();
       return;
     }
     if (!token()) {
       showTokenPanel();
-      showMessage("Informe o token de acesso para confirmar.");
+      showResult("Informe o token de acesso para confirmar.");
       return;
     }
     let suggestion = suggestionFor === JSON.stringify(body) ? lastSuggestion : await suggestNow();
-    if (!suggestion) return; // the message says why; the form is untouched
+    if (!suggestion) {
+      showResult("Não foi possível confirmar: veja a mensagem no topo da página.");
+      return; // the message says why; the form is untouched
+    }
     const statusInput = document.querySelector('input[name="status"]:checked');
     const request = {
       ...body,
@@ -341,13 +364,14 @@
       if (status === 201) {
         const replaced = answer.replaced ? ` (substitui a confirmação nº ${answer.replaced} deste formulário)` : "";
         clearForm();
-        showMessage(`Confirmação registrada: nº ${answer.id}${replaced}. Formulário pronto para o próximo caso.`, true);
+        clearMessage();
+        showResult(`Confirmação registrada: nº ${answer.id}${replaced}. Formulário pronto para o próximo caso.`, true);
         return;
       }
       if (status === 401) showTokenPanel(true);
-      showMessage(errorText(status, answer));
+      showResult(errorText(status, answer));
     } catch (error) {
-      showMessage(NETWORK_ERROR);
+      showResult(NETWORK_ERROR);
     } finally {
       $("confirm").disabled = false;
     }
@@ -363,7 +387,15 @@
     renderSuggestion(null);
     $("suggest-state").textContent = "Escreva as observações para ver as sugestões.";
   }
-  $("clear").addEventListener("click", () => { clearForm(); clearMessage(); observationBoxes[0].focus(); });
+  // Limpar asks first: a slip of the mouse must not throw away a half-written form.
+  $("clear").addEventListener("click", () => $("clear-dialog").showModal());
+  $("clear-dialog").addEventListener("close", () => {
+    if ($("clear-dialog").returnValue !== "clear") return;
+    clearForm();
+    clearMessage();
+    clearResult();
+    observationBoxes[0].focus();
+  });
 
   // ---- start ----------------------------------------------------------------------------
   refreshTokenState();

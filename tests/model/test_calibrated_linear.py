@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
-from model.calibrated_linear import CalibratedLinearOVR
+from model.calibrated_linear import MIN_SLOPE, CalibratedLinearOVR, evidence_amount, sigmoid
 
 rng = np.random.default_rng(0)
 N = 120
@@ -37,12 +38,95 @@ def test_fit_records_which_folds_it_used_and_scores_every_case_out_of_fold():
     assert by_writer.oof_proba_.shape == Y.shape
     assert not np.allclose(by_writer.oof_proba_, shuffled.oof_proba_)
     # The final weights are fitted on every case either way; the folds change only the out-of-fold
-    # scores, hence each label's Platt scale: per label, the weights are proportional.
-    assert np.allclose(
-        by_writer.coef_ / by_writer.coef_[:, :1], shuffled.coef_ / shuffled.coef_[:, :1], rtol=1e-4
-    )
+    # scores, hence each label's calibration, which stays out of the raw weights.
+    np.testing.assert_allclose(by_writer.coef_, shuffled.coef_, rtol=1e-4)
+    assert not np.allclose(by_writer.calibrators_, shuffled.calibrators_)
 
 
 def test_fewer_groups_than_folds_use_shuffled_folds():
     _, grouped = CalibratedLinearOVR(cv=5)._folds(Y, np.repeat(["a", "b", "c"], N // 3))
     assert not grouped
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
+
+
+# Rows resting on 1 to 7 features: the evidence calibrator has different amounts of text to read.
+SPARSE_X = sp.csr_matrix(X.toarray() * (rng.random(X.shape) < np.linspace(0.15, 1, N)[:, None]))
+
+
+def test_the_amount_of_evidence_is_log_one_plus_the_number_of_features_in_the_row():
+    rows = sp.csr_matrix(np.array([[0, 0, 0], [0, 2.0, 0], [1.0, 0.5, 3.0]]))
+    np.testing.assert_allclose(evidence_amount(rows), np.log1p([0, 1, 3]))
+
+
+def test_an_unknown_calibration_is_refused():
+    with pytest.raises(ValueError, match="calibration must be one of"):
+        CalibratedLinearOVR(cv=3, calibration="isotonic").fit(X, Y)
+
+
+def test_coef_holds_the_raw_weights_whatever_the_calibration():
+    """Calibration no longer folds into the weights: they are the plain logistic regression's."""
+    platt = CalibratedLinearOVR(cv=4).fit(SPARSE_X, Y)
+    evidence = CalibratedLinearOVR(cv=4, calibration="evidence").fit(SPARSE_X, Y)
+    np.testing.assert_allclose(platt.coef_, evidence.coef_)
+    np.testing.assert_allclose(platt.intercept_, evidence.intercept_)
+    np.testing.assert_allclose(
+        platt.decision_function(SPARSE_X), SPARSE_X @ platt.coef_.T + platt.intercept_, rtol=1e-5
+    )
+    assert not np.allclose(
+        platt.predict_proba(SPARSE_X), sigmoid(platt.decision_function(SPARSE_X)), atol=1e-3
+    )
+
+
+def test_platt_calibration_is_one_slope_and_offset_per_label_for_every_row():
+    model = CalibratedLinearOVR(cv=4).fit(SPARSE_X, Y)
+    slopes = model.slopes(SPARSE_X)
+    assert slopes.shape == Y.shape
+    assert np.allclose(slopes, slopes[0])
+    offsets = logit(model.predict_proba(SPARSE_X)) - slopes * model.decision_function(SPARSE_X)
+    assert np.allclose(offsets, offsets[0], atol=1e-4)
+
+
+def test_evidence_calibration_moves_slope_and_offset_with_the_amount_of_text():
+    model = CalibratedLinearOVR(cv=4, calibration="evidence").fit(SPARSE_X, Y)
+    amount = evidence_amount(SPARSE_X)
+    a, b, c, d = model.calibrators_.T
+    slopes = model.slopes(SPARSE_X)
+    np.testing.assert_allclose(slopes, np.maximum(a + c * amount[:, None], MIN_SLOPE))
+    assert not np.allclose(slopes, slopes[0])
+    # logit(p) = slope(amount) x raw score + offset(amount): the offset is affine in the amount.
+    offsets = logit(model.predict_proba(SPARSE_X)) - slopes * model.decision_function(SPARSE_X)
+    np.testing.assert_allclose(offsets, b + d * amount[:, None], atol=1e-4)
+
+
+def test_a_slope_never_turns_evidence_for_a_label_into_evidence_against_it():
+    model = CalibratedLinearOVR(cv=4, calibration="evidence").fit(SPARSE_X, Y)
+    model.calibrators_ = model.calibrators_.copy()
+    model.calibrators_[:, 2] = -100.0  # a slope falling steeply with the amount of text
+    assert np.all(model.slopes(SPARSE_X) >= MIN_SLOPE)
+
+
+def test_calibration_only_rows_change_the_calibration_but_not_the_weights_nor_the_out_of_fold_rows():
+    # Each case cut to its first feature, with its case's labels: most of them say little.
+    first = SPARSE_X.copy().tolil()
+    for i, row in enumerate(first.rows):
+        first.rows[i], first.data[i] = row[:1], first.data[i][:1]
+    extra = (first.tocsr(), Y, np.arange(N))
+    plain = CalibratedLinearOVR(cv=4, calibration="evidence").fit(SPARSE_X, Y, GROUPS)
+    with_extra = CalibratedLinearOVR(cv=4, calibration="evidence").fit(SPARSE_X, Y, GROUPS, extra)
+    np.testing.assert_allclose(with_extra.coef_, plain.coef_)
+    assert with_extra.oof_proba_.shape == Y.shape
+    assert not np.allclose(with_extra.calibrators_, plain.calibrators_)
+
+
+def test_calibration_only_rows_are_scored_by_the_fold_model_that_did_not_see_their_case():
+    """Copies of the training rows, scored out of fold like their owners, repeat the out-of-fold
+    scores exactly: the calibration barely moves. Scored by a model that saw them, it would."""
+    plain = CalibratedLinearOVR(cv=4).fit(X, Y, GROUPS)
+    copies = CalibratedLinearOVR(cv=4).fit(X, Y, GROUPS, (X, Y, np.arange(N)))
+    np.testing.assert_allclose(copies.calibrators_, plain.calibrators_, rtol=0.02)
+    # Owners shifted by one group: each copy is scored by a model that trained on it.
+    shifted = CalibratedLinearOVR(cv=4).fit(X, Y, GROUPS, (X, Y, np.roll(np.arange(N), N // 8)))
+    assert not np.allclose(shifted.calibrators_, plain.calibrators_, rtol=0.02)

@@ -68,3 +68,55 @@ def test_a_label_without_examples_is_never_suggested_instead_of_failing(trained)
     proba = model.predict_proba([{"observations": ["vai migrar do CPF para o CNPJ, sem reajuste há anos"]}])
     assert np.all(proba[0, columns] < model.thresholds_[columns])
     assert np.all(model.confident_thresholds[columns] == 1.0)
+
+
+def deciding_model(thresholds, flag_threshold) -> MotivoModel:
+    """A model that only decides: its thresholds set by hand, nothing fitted."""
+    model = MotivoModel(reason_codes=("a", "b", "c"), flag_code="f")
+    model.thresholds_ = np.array(thresholds)
+    model.flag_threshold_ = flag_threshold
+    return model
+
+
+# Thresholds a 0.6, b 0.8, c 0.5; the flag at 0.7. Columns: a, b, c, then the flag.
+PROBA = np.array(
+    [
+        [0.6, 0.39, 0.25, 0.7],  # a at its threshold; b under half of it; c at exactly half
+        [0.59, 0.4, 0.2, 0.69],  # a and b possible, c under half; the flag just under
+        [0.29, 0.1, 0.24, 0.99],  # nothing even possible: a bare threat
+    ]
+)
+
+
+def test_decide_suggests_each_reason_at_its_threshold_and_flags_at_the_flags():
+    decisions = deciding_model([0.6, 0.8, 0.5], 0.7).decide(PROBA)
+    assert decisions.suggested.tolist() == [
+        [True, False, False],
+        [False, False, False],
+        [False, False, False],
+    ]
+    assert decisions.flagged.tolist() == [True, False, True]
+
+
+def test_a_reason_from_half_its_threshold_up_to_it_is_possible_not_suggested():
+    decisions = deciding_model([0.6, 0.8, 0.5], 0.7).decide(PROBA)
+    assert decisions.possible.tolist() == [[False, False, True], [True, True, False], [False, False, False]]
+    assert not (decisions.possible & decisions.suggested).any()
+
+
+def test_no_reason_means_nothing_suggested_and_nothing_possible_whatever_the_flag():
+    decisions = deciding_model([0.6, 0.8, 0.5], 0.7).decide(PROBA)
+    assert decisions.no_reason.tolist() == [False, False, True]
+    assert decisions.abstain.tolist() == [False, True, True]
+
+
+def test_decide_takes_one_case_as_a_single_row():
+    decisions = deciding_model([0.6, 0.8, 0.5], 0.7).decide(PROBA[1])
+    assert decisions.possible.shape == (1, 3)
+    assert decisions.possible.tolist() == [[True, True, False]]
+
+
+def test_predict_is_the_suggestions_then_the_flag():
+    model = deciding_model([0.6, 0.8, 0.5], 0.7)
+    model.predict_proba = lambda cases: PROBA[: len(cases)]
+    assert model.predict([{}, {}, {}]).tolist() == [[1, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 1]]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
+import numpy as np
 import pytest
 
 from model.suggest import suggest, suggest_many
 from model.taxonomy import load_taxonomy
+from tests.model.tiny_model import tiny_model
 
 GLOSA_CASE = {
     "id": "g1",
@@ -108,3 +112,62 @@ def test_text_with_no_reason_makes_the_model_abstain_with_its_best_guess(trained
     assert result["abstain"] is True
     assert not any(r["suggested"] for r in result["reasons"])
     assert result["reasons"][0]["evidence"] is not None
+
+
+RETIRING = {
+    "id": "r1",
+    "observations": ["Dr. informou que vai se aposentar no fim do ano."],
+    "general_note": "",
+}
+
+
+def tiny_model_at(thresholds: dict[str, float], default: float = 1.0):
+    """A copy of the tiny synthetic model with its reason thresholds set by hand."""
+    model = copy.deepcopy(tiny_model())
+    model.thresholds_ = np.array([thresholds.get(code, default) for code in model.reason_codes])
+    return model
+
+
+def aposentou_probability() -> float:
+    model = tiny_model()
+    return float(model.predict_proba([RETIRING])[0, model.reason_codes.index("aposentou")])
+
+
+def reason(result: dict, code: str) -> dict:
+    return next(r for r in result["reasons"] if r["code"] == code)
+
+
+def test_a_reason_under_its_threshold_but_at_least_half_of_it_comes_back_possible_with_evidence():
+    model = tiny_model_at({"aposentou": aposentou_probability() / 0.75})
+    result = suggest(model, RETIRING, "v")
+    aposentou = reason(result, "aposentou")
+    assert aposentou["possible"] and not aposentou["suggested"]
+    assert any("aposentar" in span["text"] for span in aposentou["evidence"])
+    assert result["abstain"] is True
+    assert result["no_reason"] is False
+
+
+def test_a_note_whose_every_reason_is_under_half_its_threshold_states_no_reason():
+    model = tiny_model_at({"aposentou": aposentou_probability() / 0.45})
+    result = suggest(model, RETIRING, "v")
+    assert result["no_reason"] is True and result["abstain"] is True
+    assert not any(r["possible"] or r["suggested"] for r in result["reasons"])
+
+
+def test_a_suggested_reason_is_not_also_possible():
+    model = tiny_model_at({"aposentou": aposentou_probability()})
+    aposentou = reason(suggest(model, RETIRING, "v"), "aposentou")
+    assert aposentou["suggested"] and not aposentou["possible"]
+
+
+def test_possible_follows_half_of_each_labels_threshold():
+    model = tiny_model()
+    thresholds = dict(zip(model.reason_codes, model.thresholds_, strict=True))
+    cases = [RETIRING, {"observations": ["Tentei ligar, caiu na caixa postal."]}, GLOSA_CASE]
+    for result in suggest_many(model, cases, "v"):
+        for r in result["reasons"]:
+            limit = thresholds[r["code"]]
+            # Probabilities are rounded to 4 places in the output.
+            if min(abs(r["probability"] - limit), abs(r["probability"] - limit / 2)) > 1e-3:
+                assert r["possible"] == (limit / 2 <= r["probability"] < limit)
+        assert result["no_reason"] == (not any(r["suggested"] or r["possible"] for r in result["reasons"]))

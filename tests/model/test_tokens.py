@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import simplemma
 
 from model.normalize import fold
-from model.tokens import lemma_of
+from model.tokens import case_tokens, lemma_of
 
 BATCH = Path(__file__).parents[2] / "labeled_data" / "cases" / "w03-terse-nordeste.jsonl"
 
@@ -30,3 +31,48 @@ def test_portuguese_plurals_and_verb_forms_reach_their_folded_lemma():
     assert lemma_of("glosas", "simplemma") == "glosa"
     assert lemma_of("clínicas", "simplemma") == "clinica"
     assert lemma_of("descredenciando", "simplemma") == "descredenciar"
+
+
+def words_of(text: str) -> list[tuple[str, str]]:
+    """(word, lemma) of every token read as a word."""
+    return [(t.word, t.lemma) for t in case_tokens([text]) if t.is_word]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Pediu raio-x de novo", "raio-x"),
+        ("Mandou e-mail ontem", "e-mail"),
+        ("Vai reclamar no consumidor.gov.br", "consumidor.gov"),
+        ("Denúncia no CRO-RS", "cro"),
+        ("Abriu queixa no Procon-SP", "procon"),
+        ("Ligou pro CRO-MG", "cro"),
+    ],
+)
+def test_hyphenated_and_dotted_tokens_are_words(text, word):
+    """A council or agency with its state is the body alone; an address loses its country suffix."""
+    assert word in [w for w, _ in words_of(text)]
+
+
+def test_a_compound_word_keeps_its_hyphen_in_the_lemma():
+    assert ("raio-x", "raio-x") in words_of("raio-x")
+    assert ("e-mail", "e-mail") in words_of("e-mail")
+
+
+def test_a_hyphen_before_something_other_than_a_state_is_kept():
+    assert [w for w, _ in words_of("guarda-chuva")] == ["guarda-chuva"]
+
+
+@pytest.mark.parametrize("number", ["12.5", "1.000", "3-4", "10-x"])
+def test_numbers_and_number_shapes_are_not_words(number):
+    tokens = case_tokens([f"pagou {number} reais"])
+    assert [t.word for t in tokens if t.is_word] == ["pagou", "reais"]
+
+
+def test_a_compound_word_yields_a_feature_like_any_word():
+    from model.features import FeatureSpec
+
+    features = FeatureSpec(bigrams=False, roles=False)(
+        case_tokens(["Queixa no Procon-SP e no consumidor.gov.br"])
+    )
+    assert {"w=procon", "w=consumidor.gov"} <= set(features)

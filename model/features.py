@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -124,7 +125,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         idf = self.tfidf_.idf_
         indptr, indices, data = [0], [], []
         for occurrences in encoded:
-            columns, counts = np.unique(occurrences.columns, return_counts=True)
+            columns, _, counts = occurrences.grouped
             values = (np.log(counts) + 1.0 if self.sublinear_tf else counts.astype(float)) * idf[columns]
             norm = np.sqrt(values @ values)
             indices.append(columns)
@@ -154,6 +155,11 @@ class Occurrences:
     ends: np.ndarray
     n_tokens: int
 
+    @cached_property
+    def grouped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distinct columns, each occurrence's index among them, each one's count)."""
+        return np.unique(self.columns, return_inverse=True, return_counts=True)
+
     def contributions(
         self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray
     ) -> np.ndarray:
@@ -167,7 +173,7 @@ class Occurrences:
         out = np.zeros((self.n_tokens, len(weights)))
         if not len(self.columns):
             return out
-        unique, local, counts = np.unique(self.columns, return_inverse=True, return_counts=True)
+        unique, local, counts = self.grouped
         values = np.zeros(len(unique))
         found = np.searchsorted(row_indices, unique).clip(max=max(len(row_indices) - 1, 0))
         present = row_indices[found] == unique if len(row_indices) else np.zeros(len(unique), dtype=bool)

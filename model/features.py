@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from model.cases import text_fields
 from model.tokens import LEMMATIZERS, Token, case_tokens
+
+# A word's feature prefix by (in the operator's turn, negated).
+_PREFIXES = {False: {False: "", True: "neg:"}, True: {False: "ag:", True: "ag:neg:"}}
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,9 @@ class FeatureSpec:
     def features(self, tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
         """(feature, first token, last token + 1) for every feature occurrence."""
         out: list[tuple[str, int, int]] = []
+        append = out.append
         previous: int | None = None
+        roles, bigrams = self.roles, self.bigrams
         low, high = self.char_ngrams or (0, -1)
         for i, token in enumerate(tokens):
             if not token.is_word:
@@ -35,16 +41,16 @@ class FeatureSpec:
                     continue  # number shapes and placeholder brackets say nothing about the reason
                 previous = None
                 continue
-            prefix = ("ag:" if self.roles and token.agent else "") + ("neg:" if token.negated else "")
-            out.append((f"w={prefix}{token.lemma}", i, i + 1))
-            if self.bigrams and previous is not None and tokens[previous].field == token.field:
-                out.append((f"b={tokens[previous].lemma}_{token.lemma}", previous, i + 1))
+            lemma = token.lemma
+            append((f"w={_PREFIXES[roles and token.agent][token.negated]}{lemma}", i, i + 1))
+            if bigrams and previous is not None and tokens[previous].field == token.field:
+                append((f"b={tokens[previous].lemma}_{lemma}", previous, i + 1))
             previous = i
-            if high and len(token.word) >= low:
+            if high > 0 and len(token.word) >= low:
                 padded = f" {token.word} "
                 for n in range(low, high + 1):
                     for k in range(len(padded) - n + 1):
-                        out.append((f"c={padded[k : k + n]}", i, i + 1))
+                        append((f"c={padded[k : k + n]}", i, i + 1))
         return out
 
     def __call__(self, tokens: Sequence[Token]) -> list[str]:
@@ -95,13 +101,22 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
     def encode(self, tokens: Sequence[Token]) -> Occurrences:
         """The case's feature occurrences that are in the vocabulary: column and token span of each."""
         check_is_fitted(self, "tfidf_")
-        vocabulary = self.tfidf_.vocabulary_
-        found = [(vocabulary[f], a, b) for f, a, b in self._spec().features(tokens) if f in vocabulary]
-        if not found:
-            empty = np.zeros(0, dtype=np.int64)
-            return Occurrences(empty, empty, empty, len(tokens))
-        columns, starts, ends = (np.array(v, dtype=np.int64) for v in zip(*found, strict=True))
-        return Occurrences(columns, starts, ends, len(tokens))
+        column_of = self.tfidf_.vocabulary_.get
+        columns: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for feature, a, b in self._spec().features(tokens):
+            column = column_of(feature)
+            if column is not None:
+                columns.append(column)
+                starts.append(a)
+                ends.append(b)
+        return Occurrences(
+            np.array(columns, dtype=np.int64),
+            np.array(starts, dtype=np.int64),
+            np.array(ends, dtype=np.int64),
+            len(tokens),
+        )
 
     def rows(self, encoded: Sequence[Occurrences]) -> sp.csr_matrix:
         """TF-IDF rows (sublinear tf, idf, L2 norm), as `TfidfVectorizer.transform` computes them.
@@ -112,7 +127,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         idf = self.tfidf_.idf_
         indptr, indices, data = [0], [], []
         for occurrences in encoded:
-            columns, counts = np.unique(occurrences.columns, return_counts=True)
+            columns, _, counts = occurrences.grouped
             values = (np.log(counts) + 1.0 if self.sublinear_tf else counts.astype(float)) * idf[columns]
             # A row shorter than `norm_floor` is not stretched to unit length: a note of five words
             # should not weigh each of them as much as a full case weighs its strongest words.
@@ -144,6 +159,11 @@ class Occurrences:
     ends: np.ndarray
     n_tokens: int
 
+    @cached_property
+    def grouped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(distinct columns, each occurrence's index among them, each one's count)."""
+        return np.unique(self.columns, return_inverse=True, return_counts=True)
+
     def contributions(
         self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray
     ) -> np.ndarray:
@@ -157,7 +177,7 @@ class Occurrences:
         out = np.zeros((self.n_tokens, len(weights)))
         if not len(self.columns):
             return out
-        unique, local, counts = np.unique(self.columns, return_inverse=True, return_counts=True)
+        unique, local, counts = self.grouped
         values = np.zeros(len(unique))
         found = np.searchsorted(row_indices, unique).clip(max=max(len(row_indices) - 1, 0))
         present = row_indices[found] == unique if len(row_indices) else np.zeros(len(unique), dtype=bool)

@@ -65,7 +65,7 @@ _SLASH_ABBREVIATION = re.compile(r"(?<!\w)([scp])/(?=\s|[^\W\d_])")
 _SLASH_WORDS = {"s": "sem ", "c": "com ", "p": "para "}
 # Digits become "0" so that dates, times and amounts share a few shapes: spaCy's vocabulary
 # would otherwise keep every new number a long-running process sees.
-DIGITS = {str(d): "0" for d in range(10)}
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 @lru_cache(maxsize=4096)
@@ -89,6 +89,11 @@ def match_key(text: str) -> str:
 def _lower_aligned(text: AlignedText) -> AlignedText:
     if text.text.islower() or not any(ch.isupper() for ch in text.text):
         return text
+    lowered = text.text.lower()
+    # Each character lowered on its own: str.lower() gives the same unless a character grows
+    # ("İ") or a capital sigma ends a word (str.lower() writes the final form, "ς").
+    if len(lowered) == len(text.text) and "Σ" not in text.text:
+        return text.replace_text(lowered)
     return text.map_chars({ch: ch.lower() for ch in set(text.text) if ch.lower() != ch})
 
 
@@ -100,5 +105,5 @@ def _expand_abbreviations(text: AlignedText) -> AlignedText:
 
 def normalize(text: str) -> AlignedText:
     """The text the tokenizer reads: masked, lower case, abbreviations spelled out, digits as 0."""
-    aligned = _lower_aligned(mask_aligned(text))
-    return _expand_abbreviations(aligned).map_chars(DIGITS)
+    aligned = _expand_abbreviations(_lower_aligned(mask_aligned(text)))
+    return aligned.replace_text(_ASCII_DIGIT.sub("0", aligned.text))

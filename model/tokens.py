@@ -2,20 +2,23 @@
 
 Every token keeps the field it came from and its character offsets in that field's ORIGINAL
 text, so that evidence can be highlighted where the agent wrote it.
+
+The caches here are bounded by bytes (a worker keeps them for its whole life, whatever it is
+sent): the tokens of recent fields (`FIELD_CACHE_BYTES`) and what each word form folds and
+lemmatises to (`WORD_CACHE_BYTES`, per lemmatizer in use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
-
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+from sys import getsizeof
+from typing import Literal, NamedTuple
 
 from model.agent_speech import agent_spans
+from model.bounded_cache import ByteBoundedCache
 from model.normalize import fold, normalize
+from model.tokenizer import bounded_chunks, reset_tokenizer, token_table
 
 Lemmatizer = Literal["simplemma", "lookup", "none"]
 LEMMATIZERS: tuple[str, ...] = ("simplemma", "lookup", "none")
@@ -24,9 +27,13 @@ LEMMATIZERS: tuple[str, ...] = ("simplemma", "lookup", "none")
 NEGATORS = frozenset({"nao", "nunca", "jamais", "nem", "nenhum", "nenhuma", "ninguem"})
 NEGATION_WINDOW = 4
 
+FIELD_CACHE_BYTES = 16 << 20
+WORD_CACHE_BYTES = 8 << 20
 
-@dataclass(frozen=True, slots=True)
-class Token:
+
+class Token(NamedTuple):
+    """One token (a named tuple: a case has hundreds, and a tuple is built ~3x faster than a frozen dataclass)."""
+
     field: int  # index into the case's text fields (contact notes, then the general note)
     start: int  # offsets in that field's original text
     end: int
@@ -35,12 +42,6 @@ class Token:
     negated: bool
     agent: bool  # in the operator's voice: its chat turns, the agent's reported offers (model.agent_speech)
     is_word: bool  # alphabetic (not punctuation, number shape or symbol)
-
-
-@lru_cache(maxsize=1)
-def tokenizer():
-    """spaCy's rule-based Portuguese tokenizer (blank pipeline: no model download)."""
-    return spacy.blank("pt").tokenizer
 
 
 @lru_cache(maxsize=4)
@@ -55,14 +56,14 @@ def _lookup_table():
 def _simplemma():
     """simplemma on its low-memory backend: the same Portuguese table, read in place rather than
     unpacked into a dict (~13 MB resident instead of ~90 MB per process, identical lemmas).
-    Its lookups are slower (~15 us), which the cache of `lemma_of` absorbs."""
+    Its lookups are slower (~15 us), which the word cache absorbs; simplemma's own cache (by
+    count, 65,536 words of any length) is off."""
     import simplemma
     from simplemma.strategies import DefaultStrategy
 
-    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
+    return simplemma.Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(low_memory=True))
 
 
-@lru_cache(maxsize=200_000)
 def lemma_of(word: str, lemmatizer: str) -> str:
     """The folded lemma of a lowercase (accented) word."""
     if lemmatizer == "simplemma":
@@ -94,49 +95,101 @@ def _compound_word(word: str) -> str:
     return separator.join(parts)
 
 
-@lru_cache(maxsize=200_000)
-def _word_info(surface: str, lemmatizer: str) -> tuple[str, str, bool]:
-    """(folded word, folded lemma, is alphabetic) of a normalised token's text."""
+# A word's entry: (folded word, folded lemma, is alphabetic, bytes a token of it takes).
+WordInfo = tuple[str, str, bool, int]
+
+
+def _word_info(surface: str, lemmatizer: str) -> WordInfo:
+    """What a normalised token's text folds and lemmatises to."""
     word = fold(surface)
     is_word = word.isalpha()
     if not is_word:
         compound = _compound_word(word)
         if compound:
-            return compound, lemma_of(compound, lemmatizer) if "-" not in compound else compound, True
-    lemma = lemma_of(surface, lemmatizer) if is_word else word
-    return word, lemma, is_word
+            word, is_word = compound, True
+            surface = compound if "-" not in compound else ""
+    lemma = (lemma_of(surface, lemmatizer) if surface else word) if is_word else word
+    # A Token's tuple and offsets take ~184 bytes; its two strings are counted with it (the
+    # field cache may keep them after the word cache forgot them).
+    return word, lemma, is_word, 184 + getsizeof(word) + getsizeof(lemma)
 
 
-@lru_cache(maxsize=4096)
+def _word_entry_bytes(surface: str, info: WordInfo) -> int:
+    # The key, the strings and the token size counted above, the tuples and the dict slot.
+    return getsizeof(surface) + info[3] + 100
+
+
+_word_caches: dict[str, ByteBoundedCache[str, WordInfo]] = {}
+# Entries are put with their size, which `_tokenize` adds up as it goes.
+_field_cache: ByteBoundedCache[tuple[str, int, str], tuple[Token, ...]] = ByteBoundedCache(FIELD_CACHE_BYTES)
+
+
+def _word_cache(lemmatizer: str) -> ByteBoundedCache[str, WordInfo]:
+    cache = _word_caches.get(lemmatizer)
+    if cache is None:
+        cache = _word_caches[lemmatizer] = ByteBoundedCache(WORD_CACHE_BYTES, _word_entry_bytes)
+    return cache
+
+
+def clear_caches() -> None:
+    """Forget every cached field and word, and spaCy's vocabulary (after an interrupted request)."""
+    _field_cache.clear()
+    for cache in _word_caches.values():
+        cache.clear()
+    reset_tokenizer()
+
+
 def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     """The tokens of one field's text (cached: agents' pages resend every field on each
     keystroke, and only the one being typed in changes)."""
     if not text:
         return ()
+    key = (text, field, lemmatizer)
+    tokens = _field_cache.get(key)
+    if tokens is None:
+        tokens, size = _tokenize(text, field, lemmatizer)
+        _field_cache.put(key, tokens, getsizeof(text) + size)
+    return tokens
+
+
+def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...], int]:
+    """The field's tokens, and the bytes they take (an estimate, for the cache)."""
     # spaCy reads the normalised text (masked, digits as 0): its string store keeps every new
     # string, and unique phone or guide numbers would grow it without end.
-    shaped = normalize(text)
+    shaped = bounded_chunks(normalize(text))
     spans = agent_spans(text)
-    doc = tokenizer()(shaped.text)
-    # Read offsets from arrays rather than Token objects: building spaCy Tokens costs more than
-    # everything else done per token here.
-    table = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).tolist()
     starts, ends, source = shaped.starts, shaped.ends, shaped.text
+    words = _word_cache(lemmatizer)
+    known = words.get
     tokens: list[Token] = []
     append = tokens.append
+    new_token = tuple.__new__  # Token(...) without the call of its Python __new__
     negation_left = 0
     span_index, n_spans = 0, len(spans)
-    for idx, length, is_space, is_punct in table:
+    agent = False
+    size = 200
+    for idx, length, is_space, is_punct in token_table(source):
         if is_space:
             continue
-        word, lemma, is_word = _word_info(source[idx : idx + length], lemmatizer)
+        surface = source[idx : idx + length]
+        info = known(surface)
+        if info is None:
+            info = _word_info(surface, lemmatizer)
+            words.put(surface, info)
+        word, lemma, is_word, token_bytes = info
+        size += token_bytes
         start = starts[idx]
-        # Tokens come in order: walk the agent's spans alongside them.
-        while span_index < n_spans and spans[span_index][1] <= start:
-            span_index += 1
-        agent = span_index < n_spans and spans[span_index][0] <= start
+        if n_spans:
+            # Tokens come in order: walk the agent's spans alongside them.
+            while span_index < n_spans and spans[span_index][1] <= start:
+                span_index += 1
+            agent = span_index < n_spans and spans[span_index][0] <= start
         if is_word:
-            append(Token(field, start, ends[idx + length - 1], word, lemma, negation_left > 0, agent, True))
+            append(
+                new_token(
+                    Token, (field, start, ends[idx + length - 1], word, lemma, negation_left > 0, agent, True)
+                )
+            )
             if word in NEGATORS:
                 negation_left = NEGATION_WINDOW
             elif negation_left:
@@ -144,8 +197,8 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
         else:
             if is_punct:
                 negation_left = 0
-            append(Token(field, start, ends[idx + length - 1], word, lemma, False, agent, False))
-    return tuple(tokens)
+            append(new_token(Token, (field, start, ends[idx + length - 1], word, lemma, False, agent, False)))
+    return tuple(tokens), size
 
 
 def case_tokens(fields: Sequence[str], lemmatizer: str = "simplemma") -> list[Token]:

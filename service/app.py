@@ -10,7 +10,7 @@ import uuid
 from flask import Flask, g, jsonify, request
 from flask_openapi3 import Info, OpenAPI
 
-from service import errors, state
+from service import deadline, errors, state
 from service.config import Settings
 from service.logs import configure_logging
 
@@ -71,5 +71,6 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
         return jsonify(app.api_doc)
 
     app.before_request(_start_request)
+    deadline.init_app(app, settings.request_cpu_seconds)
     app.after_request(_finish_request)
     return app

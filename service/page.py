@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from model.cases import MAX_CONTACTS
 from model.taxonomy import load_taxonomy
+from service.state import current_state
 
 page = Blueprint(
     "page", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -21,4 +22,5 @@ def index():
         flag=taxonomy.flag,
         statuses=taxonomy.statuses,
         contacts=range(1, MAX_CONTACTS + 1),
+        max_field_chars=current_state().settings.max_field_chars,
     )

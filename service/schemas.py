@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator, model_validator
+from flask import has_app_context
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from model.cases import MAX_CONTACTS, MAX_FIELD_CHARS
 from model.taxonomy import load_taxonomy
+from service.state import current_state
 
-Note = Annotated[StrictStr, Field(max_length=MAX_FIELD_CHARS)]
+
+def _within_field_limit(note: str) -> str:
+    """The configured limit (MOTIVO_MAX_FIELD_CHARS), read when a request is validated."""
+    limit = current_state().settings.max_field_chars if has_app_context() else MAX_FIELD_CHARS
+    if len(note) > limit:
+        raise ValueError(f"{len(note)} characters; at most {limit}")
+    return note
+
+
+Note = Annotated[
+    StrictStr,
+    AfterValidator(_within_field_limit),
+    Field(description="Free text; at most MOTIVO_MAX_FIELD_CHARS characters (default 20000)."),
+]
 
 
 class Strict(BaseModel):

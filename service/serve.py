@@ -31,11 +31,21 @@ def bootstrap(settings: Settings) -> None:
         engine.dispose()
 
 
-def exec_gunicorn(bind: str, workers: int, threads: int = 1, timeout: int = 30) -> None:
+def exec_gunicorn(
+    bind: str,
+    workers: int,
+    threads: int = 1,
+    timeout: int = 30,
+    max_requests: int = 0,
+    max_requests_jitter: int = 0,
+) -> None:
     """Replace this process with gunicorn serving `service.app:create_app()`.
 
     With threads > 1 the workers are gthread workers, which keep client connections alive
     (sync workers close each one, and reconnecting costs more than a suggestion).
+    A worker that has served `max_requests` (plus up to the jitter, so that workers do not all
+    restart at once) finishes its request and is replaced: the safety net should anything
+    still grow in a long-running worker.
     """
     arguments = [
         sys.executable,
@@ -55,6 +65,10 @@ def exec_gunicorn(bind: str, workers: int, threads: int = 1, timeout: int = 30) 
         str(timeout),
         "--graceful-timeout",
         "10",
+        "--max-requests",
+        str(max_requests),
+        "--max-requests-jitter",
+        str(max_requests_jitter),
         "--error-logfile",
         "-",
         # gunicorn's control socket is one path per user: concurrent servers (tests, CI, a dev

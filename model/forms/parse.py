@@ -34,10 +34,16 @@ SECTIONS = {
     "geral": _anchor(r"Obs\.?\s*Geral"),
     "setor": _anchor(r"Se[c]?tor\s+respons[aá]vel"),
 }
-CONTACT = _anchor(r"(?m)^\s*([1-5])\s*[º°o]?\s*contato\b[ \t]*(?:Data)?[ \t]*(?P<date>[^\n]*?)\s*\n")
+# A contact's heading line. Linear: it starts only on the heading's own line (`^\s*` started at
+# every blank line before it, quadratic in a run of blank lines) and takes the whole rest of the
+# line as the date; callers strip both, so the blank lines around it change nothing.
+CONTACT = _anchor(r"(?m)^[^\S\n]*+([1-5])\s*+[º°o]?\s*+contato\b[ \t]*+(?:Data)?[ \t]*+(?P<date>[^\n]*+)\n")
 OBS = _anchor(r"Obs\.?\s*:")
 ATENDE = _anchor(r"Atende\s+outros\s+conv[eê]nios")
-JUSTIFICATION = _anchor(r"\**\s*OBR?IGAT[OÓ]RIO\s+JUSTIFICATIVA[^\n]*?OUTROS\W*\**")
+# The printed rule before the justification; only where it ends matters. Linear: it starts at the
+# word itself (a leading `\**\s*` was tried from every position of a run of spaces or
+# asterisks) and looks at most 200 characters ahead for "OUTROS" (the printed line has 30).
+JUSTIFICATION = _anchor(r"OBR?IGAT[OÓ]RIO\s++JUSTIFICATIVA[^\n]{0,200}?OUTROS\W*+")
 
 # Header labels in the order the form prints them, with the key each value gets.
 HEADER_FIELDS = [

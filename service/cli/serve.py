@@ -29,10 +29,17 @@ def serve_command(bind: str, workers: int, threads: int, bootstrap: bool) -> Non
     from service.serve import bootstrap as run_bootstrap
     from service.serve import exec_gunicorn
 
+    settings = Settings.from_env()
     if bootstrap:
-        run_bootstrap(Settings.from_env())
+        run_bootstrap(settings)
     click.echo(f"serving on http://{bind} (API docs at /docs, OpenAPI at /openapi.json)", err=True)
-    exec_gunicorn(bind, workers, threads)
+    exec_gunicorn(
+        bind,
+        workers,
+        threads,
+        max_requests=settings.max_requests,
+        max_requests_jitter=settings.max_requests_jitter,
+    )
 
 
 @click.group("tokens")

@@ -2,13 +2,19 @@
 
 Prints numbers; not a test. Needs `wrk` (Debian: apt-get install wrk). Run:
     .venv/bin/python tests/benchmarks/bench_service.py [--seconds 20] [--connections 8] [--workers 2]
+        [--soak 50000]
 Starts `motivo serve` on a free port with a temporary database and the CURRENT model of the
-registry (train one first with `motivo train`), then stops it.
+registry (train one first with `motivo train`), worker recycling off (MOTIVO_MAX_REQUESTS=0: it
+is the safety net, not what keeps memory flat), then stops it. Prints /v1/suggest with every
+field new and with one field changing (an agent typing), /healthz, their ratios, p50/p99, and
+each worker's resident memory after the load runs, after the first 1,000 requests of a soak
+(from Python clients) whose every request brings 40 words never seen before, and at its end (--soak N requests).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -20,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +63,9 @@ end
 """
 
 
+WRK_THREADS = 2
+
+
 def template(every_field: bool) -> str:
     case = {
         "observations": [f"{o} #N#" if every_field else o for o in CASE["observations"]],
@@ -83,7 +93,7 @@ def wait_ready(url: str) -> None:
 
 
 def run_wrk(url: str, seconds: int, connections: int, script: Path | None) -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -105,12 +115,76 @@ def worker_rss(master_pid: int) -> list[float]:
     return sizes
 
 
+def mb(sizes: list[float]) -> str:
+    return ", ".join(f"{m:.0f} MB" for m in sizes)
+
+
+def unique_words(n: int, count: int = 40) -> str:
+    """`count` words no other request has (letters only: digits are all "0" to the model)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = []
+    for k in range(n * count, (n + 1) * count):
+        word = "x"
+        while True:
+            k, r = divmod(k, 26)
+            word += letters[r]
+            if not k:
+                break
+        words.append(word)
+    return " ".join(words)
+
+
+def soak_client(url: str, token: str, numbers: range) -> int:
+    """Send one request per number, each with its own new words; the count of non-200 answers."""
+    from urllib.parse import urlsplit
+
+    address = urlsplit(url)
+    failures = 0
+    for n in numbers:
+        body = {**CASE, "general_note": f"{CASE['general_note']} {unique_words(n)}"}
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        connection.request(
+            "POST",
+            "/v1/suggest",
+            json.dumps(body, ensure_ascii=False).encode(),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        response = connection.getresponse()
+        response.read()
+        failures += response.status != 200
+        connection.close()
+    return failures
+
+
+def soak(url: str, token: str, master_pid: int, total: int, connections: int) -> None:
+    """`total` unique-vocabulary requests; each worker's memory after the first 1,000 and at the end."""
+    first = min(1_000, total)
+    started = time.monotonic()
+    failures = 0
+    with ProcessPoolExecutor(connections) as pool:
+        for begin, end in ((0, first), (first, total)):
+            if end <= begin:
+                continue
+            chunks = [range(begin + i, end, connections) for i in range(connections)]
+            failures += sum(pool.map(soak_client, [url] * connections, [token] * connections, chunks))
+            rss = worker_rss(master_pid)
+            if end == first:
+                after_first = rss
+                print(f"soak: worker resident memory after the first {first} requests: {mb(rss)}", flush=True)
+    print(
+        f"soak: after {total} unique-vocabulary requests ({time.monotonic() - started:.0f} s, "
+        f"non-200 {failures}): {mb(rss)}; ratio to after the first {first}: "
+        + ", ".join(f"{b / a:.2f}" for a, b in zip(after_first, rss, strict=False))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--soak", type=int, default=50_000, help="unique-vocabulary requests (0: none)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -119,7 +193,12 @@ def main() -> None:
     token = db.create_token(db.make_engine(database), "bench")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MOTIVO_DATABASE_URL": database, "MOTIVO_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "MOTIVO_DATABASE_URL": database,
+        "MOTIVO_LOG_LEVEL": "WARNING",
+        "MOTIVO_MAX_REQUESTS": "0",
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -146,16 +225,15 @@ def main() -> None:
         fresh.write_text(LUA.format(template=template(True), token=token), encoding="utf-8")
         chars = len("".join(CASE["observations"]) + CASE["general_note"])
         run_wrk(url + "/v1/suggest", 3, args.connections, typing)  # warm up
-        suggest = run_wrk(url + "/v1/suggest", args.seconds, args.connections, typing)
         uncached = run_wrk(url + "/v1/suggest", args.seconds, args.connections, fresh)
+        suggest = run_wrk(url + "/v1/suggest", args.seconds, args.connections, typing)
         health = run_wrk(url + "/healthz", args.seconds, args.connections, None)
-        rss = worker_rss(server.pid)
         print(
             f"{args.workers} workers x {args.threads} threads, {args.connections} connections, {args.seconds} s each, case of {chars} chars"
         )
         rows = (
-            ("/v1/suggest (one field changes per request)", suggest),
             ("/v1/suggest (every field new per request)", uncached),
+            ("/v1/suggest (one field changes: typing)", suggest),
             ("/healthz", health),
         )
         for name, r in rows:
@@ -163,8 +241,11 @@ def main() -> None:
                 f"{name:46s} {r['requests_per_s']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
                 f"  non-2xx {r['non_2xx']}"
             )
-        print(f"suggest/healthz throughput ratio {suggest['requests_per_s'] / health['requests_per_s']:.2f}")
-        print("worker resident memory: " + ", ".join(f"{m:.0f} MB" for m in rss))
+        for name, r in rows[:2]:
+            print(f"{name} / healthz: {r['requests_per_s'] / health['requests_per_s']:.2f}")
+        print("worker resident memory after the load runs: " + mb(worker_rss(server.pid)))
+        if args.soak:
+            soak(url, token, server.pid, args.soak, args.connections)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from model.forms.parse import parse_form
 from model.whatsapp import speaker_role, split_turns
 
@@ -46,3 +51,29 @@ def test_known_agent_names_count_as_the_operators_side():
 def test_a_note_without_transcript_is_one_note_turn():
     assert [t.role for t in split_turns("Sem retorno às 13:52.")] == ["note"]
     assert split_turns("   ") == []
+
+
+# The message prefix as first written: right, but a backtracking engine takes time quadratic in a
+# run of spaces after its head. split_turns must find the same messages in linear time.
+_REFERENCE = re.compile(
+    r"""
+    \[\s*(?P<time>\d{1,2}:\d{2})(?::\d{2})?\s*,\s*(?P<date>\d{1,2}/\d{1,2}/\d{2,4})\s*\]\s*
+      (?P<speaker>[^:\n\[\]]{1,60}?)\s*:(?=\s|$)
+    | (?<![\d/])(?P<date2>\d{1,2}/\d{1,2}/\d{2,4}),?\s+(?P<time2>\d{1,2}:\d{2})\s+-\s+
+      (?P<speaker2>[^:\n]{1,60}?)\s*:(?=\s|$)
+    """,
+    re.VERBOSE,
+)
+_PIECES = ["[", "]", ":", ",", "-", "/", " ", "\n", "\t", "0", "9", "a", "+", "13:52", "9/10/2024"]
+_PIECES += ["[13:52, 9/10/2024] ", "09/10/2024 13:52 - ", ": ", " - ", "Dra Ana", "x" * 30]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_messages_are_those_the_reference_pattern_finds(note):
+    expected = [
+        (m.end(), (m.group("speaker") or m.group("speaker2")).strip(), m.group("time") or m.group("time2"))
+        for m in _REFERENCE.finditer(note)
+    ]
+    found = [(t.start, t.speaker, t.time) for t in split_turns(note) if t.role != "note"]
+    assert found == expected

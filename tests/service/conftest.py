@@ -133,13 +133,13 @@ class LiveServer:
                 self.kill()
 
 
-@pytest.fixture
-def live_server(trained, tmp_path):
-    registry_copy = tmp_path / "registry"
+def start_live_server(trained, folder: Path, **environment: str) -> LiveServer:
+    """A started server on a copy of the trained registry; `environment` adds MOTIVO_* settings."""
     import shutil
 
+    registry_copy = folder / "registry"
     shutil.copytree(trained["root"], registry_copy)
-    database = f"sqlite:///{tmp_path / 'live.db'}"
+    database = f"sqlite:///{folder / 'live.db'}"
     env = {
         **os.environ,
         "MOTIVO_MODEL_DIR": str(registry_copy),
@@ -147,11 +147,18 @@ def live_server(trained, tmp_path):
         "MOTIVO_MODEL_POLL_SECONDS": "0.5",
         "MOTIVO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(Path(__file__).parents[2]),
+        **environment,
     }
     token = db.create_token(db.make_engine(database), "agente.live")
     server = LiveServer(f"http://127.0.0.1:{free_port()}", token, env)
     server.registry = registry_copy
     server.database = database
     server.start()
+    return server
+
+
+@pytest.fixture
+def live_server(trained, tmp_path):
+    server = start_live_server(trained, tmp_path)
     yield server
     server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,21 @@ def test_a_revoked_token_stops_working(client, auth, app):
 
     db.revoke_token(app.extensions["motivo"].engine, "agente.ana")
     app.extensions["motivo"].token_cache.clear()
+    assert client.get("/v1/labels", headers=auth).status_code == 401
+
+
+def test_a_revoked_token_is_refused_within_a_second_without_a_database_read_per_request(
+    client, auth, app, monkeypatch
+):
+    from service import db
+
+    reads, read = [], db.token_owner
+    monkeypatch.setattr(db, "token_owner", lambda *a: reads.append(a) or read(*a))
+    state = app.extensions["motivo"]
+    assert [client.get("/v1/labels", headers=auth).status_code for _ in range(10)] == [200] * 10
+    assert len(reads) < 10
+    db.revoke_token(state.engine, "agente.ana")
+    time.sleep(1.05)
     assert client.get("/v1/labels", headers=auth).status_code == 401
 
 

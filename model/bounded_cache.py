@@ -1,0 +1,83 @@
+"""A cache bounded by the bytes it holds, not by its number of entries.
+
+A count bound says nothing about memory when entries are as long as what a client sends (one
+20,000-character note's tokens take ~4 MB), so every cache on the request path is bounded by an
+estimate of its entries' bytes instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class ByteBoundedCache(Generic[K, V]):
+    """A mapping that forgets old entries so that the entries held never exceed `max_bytes`.
+
+    Two generations: new entries go to the young one; once its bytes would pass half the budget
+    it becomes the old one and the previous old one is dropped. A hit in the old generation
+    moves the entry back to the young one, so entries in use survive (close to least recently
+    used) while a hit in the young one costs one dict lookup. `size_of(key, value)` estimates
+    an entry's bytes (or `put` is told them); an entry larger than half the budget is not kept.
+    """
+
+    def __init__(self, max_bytes: int, size_of: Callable[[K, V], int] | None = None):
+        if max_bytes < 0:
+            raise ValueError("max_bytes must be 0 or more")
+        self.max_bytes = max_bytes
+        self._size_of = size_of
+        # key -> (value, its estimated bytes)
+        self._young: dict[K, tuple[V, int]] = {}
+        self._old: dict[K, tuple[V, int]] = {}
+        self._young_bytes = 0
+        self._old_bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: K, default: V | None = None) -> V | None:
+        entry = self._young.get(key)
+        if entry is not None:
+            return entry[0]
+        with self._lock:
+            entry = self._old.pop(key, None)
+            if entry is None:
+                return default
+            self._old_bytes -= entry[1]
+            self._add(key, *entry)
+        return entry[0]
+
+    def put(self, key: K, value: V, size: int | None = None) -> None:
+        """Keep `value` under `key`; `size` (its estimated bytes) when the caller knows it already."""
+        if size is None:
+            if self._size_of is None:
+                raise TypeError("this cache needs each entry's size")
+            size = self._size_of(key, value)
+        with self._lock:
+            if key not in self._young:
+                self._add(key, value, size)
+
+    def _add(self, key: K, value: V, size: int) -> None:
+        half = self.max_bytes // 2
+        if size > half:
+            return
+        if self._young_bytes + size > half:
+            self._old, self._old_bytes = self._young, self._young_bytes
+            self._young, self._young_bytes = {}, 0
+        self._young[key] = (value, size)
+        self._young_bytes += size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._young, self._old = {}, {}
+            self._young_bytes = self._old_bytes = 0
+
+    @property
+    def bytes(self) -> int:
+        """The estimated bytes of the entries held (at most `max_bytes`)."""
+        return self._young_bytes + self._old_bytes
+
+    def __len__(self) -> int:
+        return len(self._young) + len(self._old)

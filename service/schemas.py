@@ -51,7 +51,9 @@ class AuditRequest(CaseText):
 
 
 class Suggested(Strict):
-    model_version: StrictStr
+    model_version: Annotated[StrictStr, Field(min_length=1, max_length=100)] = Field(
+        description="The version that made the suggestion (as /v1/suggest returned it)."
+    )
     reasons: list[StrictStr] = Field(description="Reason codes the model suggested.")
     judicializacao: StrictBool
 
@@ -64,7 +66,13 @@ class Confirmed(Ticks):
 
 class ConfirmationRequest(CaseText):
     form_id: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = Field(
-        default=None, description="The form's id; a repeated id replaces that form's confirmation."
+        default=None,
+        description="The form's id; a repeated id replaces that form's confirmation. "
+        "Without one, an id is generated and returned: send it again to replace.",
+    )
+    form_version: Literal["v1", "v2"] | None = Field(
+        default=None,
+        description="The form filled: v1 (older, without Migração, Outros, Falta de Reajuste) or v2 (newer).",
     )
     suggested: Suggested
     confirmed: Confirmed
@@ -117,13 +125,15 @@ class AuditResponse(BaseModel):
 
 class ConfirmationCreated(BaseModel):
     id: int
-    form_id: str | None
+    form_id: str = Field(description="The form's id, generated when the request had none.")
+    role: Literal["agent", "qa"] = Field(description="qa: a QA correction.")
     replaced: int | None = Field(description="Id of the confirmation of the same form this one replaces.")
 
 
 class Problem(BaseModel):
     field: str
     problem: str
+    rule: str | None = Field(default=None, description="The form's rule broken, when it is one.")
 
 
 class ErrorResponse(BaseModel):

@@ -54,7 +54,7 @@ def retrain_command(
 ) -> None:
     """Retrain from confirmed cases + the corpus; promote the candidate only if it is not worse."""
     from service.config import Settings
-    from service.db import export_confirmed
+    from service.confirmations import export_confirmed
     from training.retrain import comparison_table, retrain
 
     tolerances = _tolerances(tolerance)

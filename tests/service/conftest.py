@@ -16,15 +16,24 @@ from pathlib import Path
 
 import pytest
 
-from service import db
+from service import db, migrate
 from service.app import create_app
 from service.config import Settings
 
 
+def migrated(url: str):
+    """An engine on `url` with the schema upgraded to this release's, as `motivo serve` leaves it."""
+    engine = db.make_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
 @pytest.fixture
 def settings(trained, tmp_path) -> Settings:
+    database_url = f"sqlite:///{tmp_path / 'motivo.db'}"
+    migrated(database_url).dispose()
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'motivo.db'}",
+        database_url=database_url,
         model_dir=str(trained["root"]),
         model_poll_seconds=0,
         max_body_bytes=64 * 1024,
@@ -148,7 +157,7 @@ def live_server(trained, tmp_path):
         "MOTIVO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(Path(__file__).parents[2]),
     }
-    token = db.create_token(db.make_engine(database), "agente.live")
+    token = db.create_token(migrated(database), "agente.live")
     server = LiveServer(f"http://127.0.0.1:{free_port()}", token, env)
     server.registry = registry_copy
     server.database = database

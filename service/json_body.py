@@ -44,7 +44,8 @@ def _constant(name: str) -> None:
 def _path(parent: str, key: Any) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else str(key)
+    key = _UNSTORABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", key)  # the path is echoed back
+    return f"{parent}.{key}" if parent else key
 
 
 def _unstorable_problem(value: str) -> str | None:

@@ -31,7 +31,7 @@ def test_every_endpoint_answers_over_http(live_server):
         **CASE,
         "form_id": "L-1",
         "suggested": {"model_version": "x", "reasons": ["glosas"], "judicializacao": True},
-        "confirmed": {"reasons": ["glosas"], "judicializacao": True},
+        "confirmed": {"reasons": ["glosas"], "judicializacao": True, "status": "desligamento"},
     }
     assert s.call("POST", "/v1/confirmations", confirmation)[0] == 201
     assert s.call("GET", "/v1/labels")[0] == 200
@@ -103,7 +103,7 @@ def test_every_confirmation_that_got_201_survives_a_sigkill(live_server):
                 **CASE,
                 "form_id": form_id,
                 "suggested": {"model_version": "x", "reasons": ["glosas"], "judicializacao": True},
-                "confirmed": {"reasons": ["glosas"], "judicializacao": True},
+                "confirmed": {"reasons": ["glosas"], "judicializacao": True, "status": "desligamento"},
             }
             try:
                 status, answer = s.call("POST", "/v1/confirmations", body, timeout=5)

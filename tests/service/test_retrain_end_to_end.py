@@ -159,7 +159,11 @@ def test_deliberately_wrong_confirmations_are_refused_by_the_gate(server, traine
             "observations": case["observations"],
             "general_note": case["general_note"],
             "suggested": {"model_version": "x", "reasons": [], "judicializacao": False},
-            "confirmed": {"reasons": [swap[case["reasons"][0]]], "judicializacao": case["judicializacao"]},
+            "confirmed": {
+                "reasons": [swap[case["reasons"][0]]],
+                "judicializacao": case["judicializacao"],
+                "status": "desligamento",
+            },
         }
         assert server.call("POST", "/v1/confirmations", body)[0] == 201
 

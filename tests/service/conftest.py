@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,25 +143,27 @@ class LiveServer:
                 self.kill()
 
 
-@pytest.fixture
-def live_server(trained, tmp_path):
-    registry_copy = tmp_path / "registry"
-    import shutil
-
-    shutil.copytree(trained["root"], registry_copy)
-    database = f"sqlite:///{tmp_path / 'live.db'}"
-    env = {
+def server_env(registry: Path, database: str, poll_seconds: float = 0.5) -> dict[str, str]:
+    return {
         **os.environ,
-        "MOTIVO_MODEL_DIR": str(registry_copy),
+        "MOTIVO_MODEL_DIR": str(registry),
         "MOTIVO_DATABASE_URL": database,
-        "MOTIVO_MODEL_POLL_SECONDS": "0.5",
+        "MOTIVO_MODEL_POLL_SECONDS": str(poll_seconds),
         "MOTIVO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(Path(__file__).parents[2]),
     }
-    token = db.create_token(migrated(database), "agente.live")
-    server = LiveServer(f"http://127.0.0.1:{free_port()}", token, env)
+
+
+@pytest.fixture
+def live_server(trained, tmp_path, database_url):
+    """`motivo serve` (gunicorn, 2 workers) on a copy of the session's registry and a fresh database
+    (SQLite; PostgreSQL when the test parametrizes `database_url` with 'postgresql')."""
+    registry_copy = tmp_path / "registry"
+    shutil.copytree(trained["root"], registry_copy)
+    token = db.create_token(migrated(database_url), "agente.live")
+    server = LiveServer(f"http://127.0.0.1:{free_port()}", token, server_env(registry_copy, database_url))
     server.registry = registry_copy
-    server.database = database
+    server.database = database_url
     server.start()
     yield server
     server.stop()

@@ -91,3 +91,19 @@ def test_cli_commands_refuse_an_old_schema_until_motivo_db_upgrade(tmp_path):
     created = _motivo("tokens", "create", "eva", "--role", "qa", url=url)
     assert created.returncode == 0, created.stderr
     assert "eva\tqa" in _motivo("tokens", "list", url=url).stdout
+
+
+def test_motivo_serve_upgrades_a_release_0_1_database_before_serving(trained, tmp_path):
+    from tests.service.conftest import LiveServer, free_port, server_env
+
+    url = f"sqlite:///{tmp_path / 'release.db'}"
+    write_release_database(url)
+    server = LiveServer(f"http://127.0.0.1:{free_port()}", "token-ana", server_env(trained["root"], url))
+    server.start()
+    try:
+        assert server.call("GET", "/v1/stats")[1]["confirmations"] == 3  # 0.1's token, 0.1's forms
+    finally:
+        server.stop()
+    engine = db.make_engine(url)
+    migrate.require_current(engine)
+    engine.dispose()

@@ -39,8 +39,15 @@ def _known_reasons(codes: list[str]) -> list[str]:
     return codes
 
 
+def _reason_codes_schema(schema: dict) -> None:
+    # Published for clients and schema-driven fuzzers; validation stays in _known_reasons (its message).
+    schema["items"] = {"type": "string", "enum": list(load_taxonomy().reason_codes)}
+
+
 class Ticks(Strict):
-    reasons: list[StrictStr] = Field(description="Reason codes ticked.")
+    reasons: list[StrictStr] = Field(
+        description="Reason codes ticked.", json_schema_extra=_reason_codes_schema
+    )
     judicializacao: StrictBool = Field(description="'Ameaça Judicialização' ticked.")
 
     _check = field_validator("reasons")(_known_reasons)
@@ -54,7 +61,9 @@ class Suggested(Strict):
     model_version: Annotated[StrictStr, Field(min_length=1, max_length=100)] = Field(
         description="The version that made the suggestion (as /v1/suggest returned it)."
     )
-    reasons: list[StrictStr] = Field(description="Reason codes the model suggested.")
+    reasons: list[StrictStr] = Field(
+        description="Reason codes the model suggested.", json_schema_extra=_reason_codes_schema
+    )
     judicializacao: StrictBool
 
     _check = field_validator("reasons")(_known_reasons)

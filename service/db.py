@@ -28,7 +28,6 @@ from sqlalchemy import (
     event,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -102,10 +101,6 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
     return engine
 
 
-def is_postgresql(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -156,12 +151,6 @@ def token_identity(engine: Engine, token: str) -> Identity | None:
     return Identity(row.name, row.role) if row else None
 
 
-def token_owner(engine: Engine, token: str) -> str | None:
-    """The name of a valid (not revoked) token, or None."""
-    identity = token_identity(engine, token)
-    return identity.name if identity else None
-
-
 def count_tokens(engine: Engine) -> int:
     with engine.connect() as connection:
         return connection.execute(
@@ -194,8 +183,3 @@ def revoke_token(engine: Engine, name: str) -> int:
             .values(revoked_at=datetime.now(UTC))
         )
     return result.rowcount
-
-
-def ping(engine: Engine) -> None:
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))

@@ -95,3 +95,36 @@ def test_a_lone_surrogate_in_a_key_is_named(client, auth):
         headers=auth,
     )
     assert response.status_code == 422 and "lone surrogate" in response.get_json()["problems"][0]["problem"]
+
+
+# The body schemathesis once got a 500 with (PostgreSQL, QA token): astral characters written as
+# surrogate pairs, C0/C1 controls, and a NUL in the general note.
+FUZZED = (
+    '{"form_id": "auto-cd67eeab0b3b443996fea876984b2c62", '
+    '"general_note": "T\\ud9e4\\ude8f\\u0098\\udb0e\\uddd3\\ud963\\udddd\\u0000\\u00e8\\ud8b6\\udf91", '
+    '"confirmed": {"reasons": ["negativa_de_atendimento", "obito", "removido_prestador"], '
+    '"status": "nao_se_trata_de_retencao", "judicializacao": true}, "form_version": "v2", '
+    '"suggested": {"reasons": ["burocracia_operadora", "perda_de_contato"], "judicializacao": true, '
+    '"model_version": "20261207-065538"}, "observations": ["W", '
+    '"\\u008b\\uda94\\udcdb\\u00bc\\udb1a\\udc895\\ud93b\\udf91\\u00d6\\u00b1\\u00f5\\u008f\\u008d\\u0001\\r\\u00a7\\ud8f0\\udc15"]}'
+)
+
+
+@on_both_databases()
+def test_the_fuzzers_body_is_a_422_and_without_its_nul_is_stored_intact(service):
+    client, headers, engine = service
+    response = client.post("/v1/confirmations", data=FUZZED, content_type="application/json", headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.get_json()["problems"][0]["field"] == "general_note"
+
+    storable = FUZZED.replace("\\u0000", "")
+    for replaced in (None, 1):
+        response = client.post(
+            "/v1/confirmations", data=storable, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+        assert response.get_json()["replaced"] == replaced
+    (stored,) = confirmations.latest_confirmations(engine)
+    sent = json.loads(storable)
+    assert stored["general_note"] == sent["general_note"]
+    assert stored["observations"] == sent["observations"]

@@ -42,7 +42,11 @@ def _schemathesis(
         str(report),
         *selection,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=seconds * 4, env=server.env)
+    # In the test's own folder: schemathesis keeps a crash cache (.schemathesis/) in its working
+    # directory and replays it on the next run, which would make a run depend on the ones before.
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds * 4, env=server.env, cwd=report.parent
+    )
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

@@ -73,6 +73,8 @@ class LiveServer:
     token: str
     env: dict[str, str]
     process: subprocess.Popen | None = None
+    options: tuple[str, ...] = ()  # more `motivo serve` options, e.g. ("--bootstrap",)
+    capture_stdout: bool = False  # keep the server's stdout in `process.stdout` (the bootstrap token)
 
     def call(
         self,
@@ -112,9 +114,14 @@ class LiveServer:
             self.url.removeprefix("http://"),
             "--workers",
             "2",
+            *self.options,
         ]
         self.process = subprocess.Popen(
-            command, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.PIPE if self.capture_stdout else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

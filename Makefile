@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint install browser postgres clean
+.PHONY: serve test lint install browser postgres nginx clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ browser:
 postgres:
 	.ci/install-postgresql
 
-test: lint browser postgres
+nginx:
+	.ci/install-nginx
+
+test: lint browser postgres nginx
 	$(BIN)/motivo data check
 	$(BIN)/python -m pytest -q
 

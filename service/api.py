@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
+from model.form_rules import form_rule_problems
 from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
-from service import db
+from service import confirmations
+from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
 from service.schemas import (
     AuditRequest,
@@ -36,63 +36,14 @@ api = APIBlueprint(
         400: ErrorResponse,
         401: ErrorResponse,
         413: ErrorResponse,
+        403: ErrorResponse,
         415: ErrorResponse,
         422: ErrorResponse,
     },
 )
 
 
-@api.before_request
-def authenticate():
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return error(
-            401, "missing bearer token: send 'Authorization: Bearer <token>' (motivo tokens create NAME)"
-        )
-    owner = _token_owner(token.strip())
-    if owner is None:
-        return error(401, "invalid or revoked token")
-    g.token_name = owner
-    return None
-
-
-@api.before_request
-def parse_json_body():
-    """Refuse bodies that are not a JSON object, naming why, before schema validation."""
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return None
-    if not request.is_json:
-        return error(415, f"Content-Type must be application/json, not {request.content_type or 'missing'!r}")
-    raw = request.get_data(cache=True)  # over the size limit this raises 413
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        return error(
-            400, f"body is not valid UTF-8: byte 0x{raw[problem.start]:02x} at offset {problem.start}"
-        )
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as problem:
-        return error(400, f"body is not JSON: {problem.msg} at line {problem.lineno} column {problem.colno}")
-    if not isinstance(parsed, dict):
-        return error(400, f"body must be a JSON object, not {type(parsed).__name__}")
-    return None
-
-
-def _token_owner(token: str) -> str | None:
-    state = current_state()
-    cache = state.token_cache
-    key = db.hash_token(token)
-    now = time.monotonic()
-    hit = cache.get(key)
-    if hit and hit[1] > now:
-        return hit[0]
-    owner = db.token_owner(state.engine, token)
-    if len(cache) > 10_000:
-        cache.clear()
-    cache[key] = (owner, now + state.settings.token_cache_seconds)
-    return owner
+init_blueprint(api)
 
 
 def serving_model() -> LoadedModel:
@@ -130,21 +81,46 @@ def audit(body: AuditRequest):
 
 @api.post("/confirmations", responses={201: ConfirmationCreated})
 def confirm(body: ConfirmationRequest):
-    """Store what the agent finally ticked (texts masked); a repeated form_id replaces that form's confirmation."""
-    new_id, replaced = db.store_confirmation(
-        current_state().engine,
-        confirmed_by=g.token_name,
-        observations=body.observations,
-        general_note=body.general_note,
-        model_version=body.suggested.model_version,
-        suggested_reasons=body.suggested.reasons,
-        suggested_flag=body.suggested.judicializacao,
-        reasons=body.confirmed.reasons,
-        judicializacao=body.confirmed.judicializacao,
-        status=body.confirmed.status,
-        form_id=body.form_id,
+    """Store what was finally ticked (texts masked) as the form's latest confirmation.
+
+    A repeated form_id replaces that form's confirmation (history kept): an agent may replace
+    only its own; a QA token's confirmation is a QA correction of any form.
+    """
+    denied = require_role("agent", "qa")
+    if denied:
+        return denied
+    ticked = body.confirmed
+    broken = form_rule_problems(
+        ticked.reasons, ticked.judicializacao, ticked.status, body.general_note, body.form_version
     )
-    response = jsonify({"id": new_id, "form_id": body.form_id, "replaced": replaced})
+    if broken:
+        problems = [{"field": p.field, "problem": p.message, "rule": p.rule} for p in broken]
+        return error(422, "the form's rules are not met", problems)
+    try:
+        stored = confirmations.store_confirmation(
+            current_state().engine,
+            confirmed_by=g.token_name,
+            role=g.token_role,
+            observations=body.observations,
+            general_note=body.general_note,
+            model_version=body.suggested.model_version,
+            suggested_reasons=body.suggested.reasons,
+            suggested_flag=body.suggested.judicializacao,
+            reasons=ticked.reasons,
+            judicializacao=ticked.judicializacao,
+            status=ticked.status,
+            form_id=body.form_id,
+            form_version=body.form_version,
+        )
+    except confirmations.NotOwner as refused:
+        message = (
+            f"form {refused.form_id!r} was confirmed by {refused.owner!r} ({refused.owner_role}): "
+            "an agent may replace only its own confirmations; a QA reviewer may correct any form"
+        )
+        return error(403, message, [{"field": "form_id", "problem": message}], owner=refused.owner)
+    response = jsonify(
+        {"id": stored.id, "form_id": stored.form_id, "role": g.token_role, "replaced": stored.replaced}
+    )
     response.status_code = 201
     return response
 
@@ -181,5 +157,5 @@ def model_info():
 
 @api.get("/stats")
 def stats():
-    """Confirmations stored, how often the top suggestion was accepted, acceptance per label."""
-    return jsonify(db.confirmation_stats(current_state().engine))
+    """Confirmations stored (per role), how often agents accepted the top suggestion, acceptance per label."""
+    return jsonify(confirmations.confirmation_stats(current_state().engine))

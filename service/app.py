@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
     # Imported here so that importing the package stays cheap (no model, no schemas).
+    from service.admin_api import admin_api
     from service.api import api
     from service.health import health
     from service.page import page
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     state.init_app(app, settings, load_model)
     errors.init_app(app, settings.max_body_bytes)
     app.register_api(api)
+    app.register_api(admin_api)
     app.register_blueprint(health)
     app.register_blueprint(page)
 

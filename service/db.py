@@ -1,15 +1,15 @@
-"""The service's database: API tokens and confirmed cases (SQLite by default, any SQLAlchemy URL).
+"""The service's database: its tables, engines, and API tokens (SQLite by default, any SQLAlchemy URL).
 
-Texts are masked before they are stored. A confirmation for a form id that was confirmed
-before replaces it as the form's latest and keeps the older rows as its history.
+The tables below are the schema at the newest migration (service/migrations/); a database is
+created and upgraded by those migrations (`motivo db upgrade`), never by `create_all`.
+Confirmations are stored and read by service/confirmations.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
-from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -31,7 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
-from model.masking import mask
+ROLES = ("agent", "qa", "admin")
+MAX_NAME_CHARS = 200
 
 metadata = MetaData()
 
@@ -39,28 +41,41 @@ tokens = Table(
     "tokens",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(MAX_NAME_CHARS), nullable=False),
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("role", String(10), nullable=False, server_default="agent"),
 )
 
 confirmations = Table(
     "confirmations",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("form_id", String(200), index=True),
+    Column("form_id", String(200), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("confirmed_by", String(200), nullable=False),
+    Column("confirmed_by", String(MAX_NAME_CHARS), nullable=False),
     Column("observations", Text, nullable=False),  # JSON list of masked notes
     Column("general_note", Text, nullable=False),  # masked
     Column("model_version", String(100), nullable=False),
     Column("suggested_reasons", Text, nullable=False),  # JSON list of codes
     Column("suggested_flag", Boolean, nullable=False),
-    Column("reasons", Text, nullable=False),  # JSON list of codes the agent confirmed
+    Column("reasons", Text, nullable=False),  # JSON list of codes confirmed
     Column("judicializacao", Boolean, nullable=False),
     Column("status", String(40)),
     Column("superseded_by", Integer),  # set on older confirmations of the same form id
+    Column("role", String(10), nullable=False, server_default="agent"),  # the confirming token's role
+    Column("form_version", String(10)),  # v1 / v2 when the client said which form was filled
+)
+
+# The database itself keeps one latest confirmation per form: a second row without
+# superseded_by for the same form_id is refused, whatever the isolation level.
+LATEST_PER_FORM = Index(
+    "uq_confirmations_latest_form",
+    confirmations.c.form_id,
+    unique=True,
+    sqlite_where=confirmations.c.superseded_by.is_(None),
+    postgresql_where=confirmations.c.superseded_by.is_(None),
 )
 
 
@@ -73,8 +88,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, creating the SQLite file's folder and the tables if needed."""
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine for `url` (creating the SQLite file's folder); the schema comes from `service.migrate`."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -82,10 +97,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
-    metadata.create_all(engine)
-    # No pooled connection may cross a fork (gunicorn --preload): each process opens its own.
-    engine.dispose()
+        engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size)
     return engine
 
 
@@ -93,29 +105,50 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(engine: Engine, name: str) -> str:
-    """A new random token for `name`; only its hash is stored, so it is shown once."""
-    if not name.strip():
+@dataclass(frozen=True)
+class Identity:
+    """Who a valid token belongs to, and what it may do."""
+
+    name: str
+    role: str
+
+
+def check_token_name(name: str) -> str:
+    """The name stripped, or ValueError saying why it cannot name a token."""
+    name = name.strip()
+    if not name:
         raise ValueError("a token needs a name (who will use it)")
+    if len(name) > MAX_NAME_CHARS:
+        raise ValueError(f"a token name has at most {MAX_NAME_CHARS} characters")
+    if any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF for ch in name):
+        raise ValueError("a token name cannot hold control characters")
+    return name
+
+
+def create_token(engine: Engine, name: str, role: str = "agent") -> str:
+    """A new random token for `name` with `role`; only its hash is stored, so it is shown once."""
+    name = check_token_name(name)
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     token = secrets.token_urlsafe(32)
     with engine.begin() as connection:
         connection.execute(
             tokens.insert().values(
-                name=name.strip(), token_sha256=hash_token(token), created_at=datetime.now(UTC)
+                name=name, role=role, token_sha256=hash_token(token), created_at=datetime.now(UTC)
             )
         )
     return token
 
 
-def token_owner(engine: Engine, token: str) -> str | None:
-    """The name of a valid (not revoked) token, or None."""
+def token_identity(engine: Engine, token: str) -> Identity | None:
+    """The name and role of a valid (not revoked) token, or None."""
     with engine.connect() as connection:
         row = connection.execute(
-            select(tokens.c.name).where(
+            select(tokens.c.name, tokens.c.role).where(
                 tokens.c.token_sha256 == hash_token(token), tokens.c.revoked_at.is_(None)
             )
         ).first()
-    return row.name if row else None
+    return Identity(row.name, row.role) if row else None
 
 
 def count_tokens(engine: Engine) -> int:
@@ -123,6 +156,23 @@ def count_tokens(engine: Engine) -> int:
         return connection.execute(
             select(func.count()).select_from(tokens).where(tokens.c.revoked_at.is_(None))
         ).scalar_one()
+
+
+def list_tokens(engine: Engine) -> list[dict[str, Any]]:
+    """Every token's name, role and dates (never the token or its hash), oldest first."""
+    query = select(tokens.c.name, tokens.c.role, tokens.c.created_at, tokens.c.revoked_at).order_by(
+        tokens.c.id
+    )
+    with engine.connect() as connection:
+        return [
+            {
+                "name": row.name,
+                "role": row.role,
+                "created_at": row.created_at.isoformat(),
+                "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+            }
+            for row in connection.execute(query)
+        ]
 
 
 def revoke_token(engine: Engine, name: str) -> int:
@@ -133,128 +183,3 @@ def revoke_token(engine: Engine, name: str) -> int:
             .values(revoked_at=datetime.now(UTC))
         )
     return result.rowcount
-
-
-def store_confirmation(
-    engine: Engine,
-    *,
-    confirmed_by: str,
-    observations: Sequence[str],
-    general_note: str,
-    model_version: str,
-    suggested_reasons: Sequence[str],
-    suggested_flag: bool,
-    reasons: Sequence[str],
-    judicializacao: bool,
-    status: str | None = None,
-    form_id: str | None = None,
-) -> tuple[int, int | None]:
-    """Store a confirmation (texts masked); returns its id and the id it replaces, if any."""
-    row = {
-        "form_id": form_id,
-        "created_at": datetime.now(UTC),
-        "confirmed_by": confirmed_by,
-        "observations": json.dumps([mask(o) for o in observations], ensure_ascii=False),
-        "general_note": mask(general_note),
-        "model_version": model_version,
-        "suggested_reasons": json.dumps(list(suggested_reasons)),
-        "suggested_flag": suggested_flag,
-        "reasons": json.dumps(list(reasons)),
-        "judicializacao": judicializacao,
-        "status": status,
-    }
-    with engine.begin() as connection:
-        new_id = connection.execute(confirmations.insert().values(**row)).inserted_primary_key[0]
-        replaced = None
-        if form_id is not None:
-            previous = (
-                connection.execute(
-                    select(confirmations.c.id).where(
-                        confirmations.c.form_id == form_id,
-                        confirmations.c.superseded_by.is_(None),
-                        confirmations.c.id != new_id,
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            if previous:
-                connection.execute(
-                    update(confirmations).where(confirmations.c.id.in_(previous)).values(superseded_by=new_id)
-                )
-                replaced = max(previous)
-    return new_id, replaced
-
-
-def _as_case(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "form_id": row.form_id,
-        "created_at": row.created_at.isoformat() if row.created_at else None,
-        "confirmed_by": row.confirmed_by,
-        "observations": json.loads(row.observations),
-        "general_note": row.general_note,
-        "model_version": row.model_version,
-        "suggested_reasons": json.loads(row.suggested_reasons),
-        "suggested_flag": row.suggested_flag,
-        "reasons": json.loads(row.reasons),
-        "judicializacao": row.judicializacao,
-        "status": row.status,
-        "superseded_by": row.superseded_by,
-    }
-
-
-def latest_confirmations(engine: Engine, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """The latest confirmation of every form (and every confirmation without a form id), oldest first."""
-    query = select(confirmations).where(confirmations.c.superseded_by.is_(None)).order_by(confirmations.c.id)
-    if since is not None:
-        query = query.where(confirmations.c.created_at >= since)
-    with engine.connect() as connection:
-        for row in connection.execute(query):
-            yield _as_case(row)
-
-
-def export_confirmed(database_url: str, since: datetime | None = None) -> list[dict[str, Any]]:
-    """The latest confirmation of every form, for retraining (opens and closes its own engine)."""
-    engine = make_engine(database_url)
-    try:
-        return list(latest_confirmations(engine, since))
-    finally:
-        engine.dispose()
-
-
-def confirmation_history(engine: Engine, form_id: str) -> list[dict[str, Any]]:
-    """Every confirmation of one form, oldest first."""
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(confirmations).where(confirmations.c.form_id == form_id).order_by(confirmations.c.id)
-        )
-        return [_as_case(row) for row in rows]
-
-
-def confirmation_stats(engine: Engine) -> dict[str, Any]:
-    """How often agents accepted the suggestions, overall and per label (latest confirmations only)."""
-    total = top_accepted = 0
-    per_label: dict[str, dict[str, int]] = {}
-    for case in latest_confirmations(engine):
-        total += 1
-        suggested, confirmed = case["suggested_reasons"], set(case["reasons"])
-        if suggested and suggested[0] in confirmed:
-            top_accepted += 1
-        for code in set(suggested) | confirmed:
-            counts = per_label.setdefault(code, {"suggested": 0, "confirmed": 0, "accepted": 0})
-            counts["suggested"] += code in suggested
-            counts["confirmed"] += code in confirmed
-            counts["accepted"] += code in suggested and code in confirmed
-    for counts in per_label.values():
-        counts["acceptance"] = (
-            round(counts["accepted"] / counts["suggested"], 4) if counts["suggested"] else None
-        )
-    with engine.connect() as connection:
-        stored = connection.execute(select(func.count()).select_from(confirmations)).scalar_one()
-    return {
-        "confirmations": total,
-        "confirmations_including_replaced": stored,
-        "top_suggestion_accepted": round(top_accepted / total, 4) if total else None,
-        "per_label": dict(sorted(per_label.items())),
-    }

@@ -63,8 +63,15 @@ def _known_reasons(codes: list[str]) -> list[str]:
     return codes
 
 
+def _reason_codes_schema(schema: dict) -> None:
+    # Published for clients and schema-driven fuzzers; validation stays in _known_reasons (its message).
+    schema["items"] = {"type": "string", "enum": list(load_taxonomy().reason_codes)}
+
+
 class Ticks(Strict):
-    reasons: list[StrictStr] = Field(description="Reason codes ticked.")
+    reasons: list[StrictStr] = Field(
+        description="Reason codes ticked.", json_schema_extra=_reason_codes_schema
+    )
     judicializacao: StrictBool = Field(description="'Ameaça Judicialização' ticked.")
 
     _check = field_validator("reasons")(_known_reasons)
@@ -75,8 +82,12 @@ class AuditRequest(CaseText):
 
 
 class Suggested(Strict):
-    model_version: StrictStr
-    reasons: list[StrictStr] = Field(description="Reason codes the model suggested.")
+    model_version: Annotated[StrictStr, Field(min_length=1, max_length=100)] = Field(
+        description="The version that made the suggestion (as /v1/suggest returned it)."
+    )
+    reasons: list[StrictStr] = Field(
+        description="Reason codes the model suggested.", json_schema_extra=_reason_codes_schema
+    )
     judicializacao: StrictBool
 
     _check = field_validator("reasons")(_known_reasons)
@@ -88,7 +99,13 @@ class Confirmed(Ticks):
 
 class ConfirmationRequest(CaseText):
     form_id: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = Field(
-        default=None, description="The form's id; a repeated id replaces that form's confirmation."
+        default=None,
+        description="The form's id; a repeated id replaces that form's confirmation. "
+        "Without one, an id is generated and returned: send it again to replace.",
+    )
+    form_version: Literal["v1", "v2"] | None = Field(
+        default=None,
+        description="The form filled: v1 (older, without Migração, Outros, Falta de Reajuste) or v2 (newer).",
     )
     suggested: Suggested
     confirmed: Confirmed
@@ -143,13 +160,15 @@ class AuditResponse(BaseModel):
 
 class ConfirmationCreated(BaseModel):
     id: int
-    form_id: str | None
+    form_id: str = Field(description="The form's id, generated when the request had none.")
+    role: Literal["agent", "qa"] = Field(description="qa: a QA correction.")
     replaced: int | None = Field(description="Id of the confirmation of the same form this one replaces.")
 
 
 class Problem(BaseModel):
     field: str
     problem: str
+    rule: str | None = Field(default=None, description="The form's rule broken, when it is one.")
 
 
 class ErrorResponse(BaseModel):

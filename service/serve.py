@@ -11,6 +11,19 @@ from service import db
 from service.config import Settings
 
 
+def upgrade_database(settings: Settings) -> None:
+    """Apply pending schema migrations (several servers starting together take turns)."""
+    from service import migrate
+
+    engine = db.make_engine(settings.database_url)
+    try:
+        before, after = migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    if before != after:
+        click.echo(f"database schema upgraded from {before or 'empty'} to {after}", err=True)
+
+
 def bootstrap(settings: Settings) -> None:
     """Train the default model if the registry has none, and create a first token if there is none."""
     from training import registry
@@ -25,7 +38,9 @@ def bootstrap(settings: Settings) -> None:
     try:
         if db.count_tokens(engine) == 0:
             token = db.create_token(engine, "first-user")
-            click.echo("created the first API token (name 'first-user'); it is shown only now:", err=True)
+            click.echo(
+                "created the first API token (name 'first-user', role agent); it is shown only now:", err=True
+            )
             click.echo(token)
     finally:
         engine.dispose()

@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from service import db
+from service import migrate
 from service.config import Settings
+from service.db import Identity
 from service.model_holder import ModelHolder
 
 EXTENSION = "motivo"
@@ -20,8 +21,8 @@ class ServiceState:
     settings: Settings
     engine: Engine
     models: ModelHolder
-    # token sha256 -> (owner or None, monotonic expiry)
-    token_cache: dict[str, tuple[str | None, float]] = field(default_factory=dict)
+    # token sha256 -> (identity or None, monotonic expiry)
+    token_cache: dict[str, tuple[Identity | None, float]] = field(default_factory=dict)
 
 
 def init_app(app: Flask, settings: Settings, load_model: bool = True) -> ServiceState:
@@ -29,7 +30,9 @@ def init_app(app: Flask, settings: Settings, load_model: bool = True) -> Service
     holder = ModelHolder(
         Path(settings.model_dir) if settings.model_dir else None, settings.model_poll_seconds
     )
-    state = ServiceState(settings=settings, engine=db.make_engine(settings.database_url), models=holder)
+    # Refuses a database whose schema is not this release's (`motivo serve` upgrades it first).
+    engine = migrate.open_current(settings.database_url)
+    state = ServiceState(settings=settings, engine=engine, models=holder)
     app.extensions[EXTENSION] = state
     if load_model:
         holder.refresh()

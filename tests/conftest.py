@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,23 @@ def trained(small_corpus, tmp_path_factory):
     root = tmp_path_factory.mktemp("registry")
     version, model, manifest = train_from_corpus(small_corpus, root)
     return {"version": version, "model": model, "manifest": manifest, "root": root, "data": small_corpus}
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """One throwaway PostgreSQL cluster for the session; tests make their own databases in it."""
+    from tests.postgres import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(request, tmp_path) -> str:
+    """A fresh, empty database: SQLite unless the test is parametrized with 'postgresql'."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'motivo.db'}"
+    from tests.postgres import new_database
+
+    return new_database(request.getfixturevalue("postgres_url"), f"t_{uuid.uuid4().hex[:12]}")

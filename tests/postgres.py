@@ -67,3 +67,23 @@ def postgres_cluster() -> Iterator[str]:
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_database(cluster_url: str, name: str) -> str:
+    """A new, empty database in the cluster at `cluster_url`; returns its URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(cluster_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return cluster_url.replace("@/postgres?", f"@/{name}?")
+
+
+def on_both_databases():
+    """Parametrize a test's `database_url` fixture: a fresh SQLite file, then a fresh PostgreSQL database."""
+    import pytest
+
+    return pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)

@@ -1,10 +1,11 @@
 """`motivo retrain`: learn from confirmed cases, and promote the result only if it is not worse.
 
-1. The latest confirmation of every form is exported (already masked) and merged with the
-   corpus `train` split; a confirmed case replaces a corpus case with the same text.
-   Confirmations of the same text that disagree are reported and left out.
+1. The latest confirmation of every form (agents' and QA corrections, already masked) and the
+   corpus `train` split make the training set by the one rule of training/training_set.py
+   (the guard, QA over agent for a form, confirmed over history over corpus for a text).
 2. A fixed share of the confirmed cases, chosen by a hash of the form id, is the "confirmed
-   test" set and never trains.
+   test" set and never trains. With fewer than `min_confirmed_test` cases in it, the gate
+   refuses before training: a handful of cases cannot tell a better model from a worse one.
 3. A candidate is trained; it and the current model are measured on the corpus `test` split
    and on the confirmed test set.
 4. The candidate is promoted only if, on both sets, no gated metric falls by more than its
@@ -13,109 +14,45 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.cases import case_text
-from model.masking import mask
-from model.normalize import fold
 from training import registry
 from training.corpus import load_split
 from training.train import data_hash, fit_model, test_metrics, train_version
+from training.training_set import SOURCES, TrainingSet, build
 
 DEFAULT_TOLERANCES = {"macro_f1": 0.01, "top1": 0.01, "flag_recall": 0.02}
 DEFAULT_HOLDOUT = 0.2
-
-
-@dataclass
-class RetrainData:
-    train: list[dict[str, Any]]
-    corpus_test: list[dict[str, Any]]
-    confirmed_train: list[dict[str, Any]]
-    confirmed_test: list[dict[str, Any]]
-    overridden: int = 0
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+# Below 100 cases one changed prediction moves top-1 by more than its 0.01 tolerance, and most
+# of the 30 labels have no case at all: the gate would pass or refuse by chance.
+MIN_CONFIRMED_TEST = 100
 
 
 @dataclass
 class RetrainResult:
-    data: RetrainData
+    data: TrainingSet
     candidate: dict[str, dict[str, float]]
     current: dict[str, dict[str, float]] | None
     current_version: str | None
     promote: bool
     reasons: list[str]
     version: str | None = None
+    trained: bool = True
 
 
-def text_key(case: dict[str, Any]) -> str:
-    """What makes two cases 'the same text': masked, folded, whitespace-insensitive."""
-    return " ".join(fold(mask(case_text(case))).split())
-
-
-def in_holdout(case: dict[str, Any], share: float) -> bool:
-    """Stable choice of the confirmed test set: a hash of the form id (or of the text)."""
-    key = case.get("form_id") or text_key(case)
-    return int(hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF < share
-
-
-def _labels(case: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
-    return tuple(sorted(case["reasons"])), bool(case["judicializacao"])
-
-
-def merge(
-    corpus_train: Sequence[dict[str, Any]],
-    corpus_test: Sequence[dict[str, Any]],
-    confirmed: Iterable[dict[str, Any]],
-    holdout: float = DEFAULT_HOLDOUT,
-) -> RetrainData:
-    """Training and test sets from the corpus and the confirmed cases (see the module doc)."""
-    by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for case in confirmed:
-        by_text[text_key(case)].append(case)
-    conflicts, agreed = [], {}
-    for key, cases in by_text.items():
-        if len({_labels(c) for c in cases}) > 1:
-            conflicts.append(
-                {
-                    "form_ids": [c.get("form_id") for c in cases],
-                    "confirmation_ids": [c.get("id") for c in cases],
-                    "labels": sorted({str(_labels(c)) for c in cases}),
-                    "text": key[:120],
-                }
-            )
-        else:
-            agreed[key] = cases[-1]
-    test_keys = {text_key(c) for c in corpus_test}
-    kept_train = [c for c in corpus_train if text_key(c) not in agreed]
-    confirmed_cases = [
-        {
-            "id": f"confirmed-{case.get('id')}",
-            "form_id": case.get("form_id"),
-            "observations": case["observations"],
-            "general_note": case["general_note"],
-            "reasons": case["reasons"],
-            "judicializacao": case["judicializacao"],
-            "status": case.get("status"),
-        }
-        for key, case in agreed.items()
-        if key not in test_keys  # the corpus test split stays as written
-    ]
-    confirmed_test = [c for c in confirmed_cases if in_holdout(c, holdout)]
-    confirmed_train = [c for c in confirmed_cases if not in_holdout(c, holdout)]
-    return RetrainData(
-        train=kept_train + confirmed_train,
-        corpus_test=list(corpus_test),
-        confirmed_train=confirmed_train,
-        confirmed_test=confirmed_test,
-        overridden=len(corpus_train) - len(kept_train),
-        conflicts=conflicts,
-    )
+def too_small(data: TrainingSet, minimum: int) -> str | None:
+    """Why the confirmed test set cannot judge a candidate trained on confirmations, or None."""
+    confirmed = len(data.confirmed_train) + len(data.confirmed_test)
+    if confirmed and len(data.confirmed_test) < minimum:
+        return (
+            f"the confirmed test set has {len(data.confirmed_test)} cases; at least {minimum} are needed to "
+            f"judge a model trained on confirmations ({confirmed} usable confirmed forms so far)"
+        )
+    return None
 
 
 def gated_metrics(model, cases: Sequence[dict[str, Any]]) -> dict[str, float]:
@@ -154,22 +91,42 @@ def retrain(
     holdout: float = DEFAULT_HOLDOUT,
     tolerances: dict[str, float] | None = None,
     dry_run: bool = False,
+    min_confirmed_test: int = MIN_CONFIRMED_TEST,
 ) -> RetrainResult:
     """Train a candidate on corpus + confirmed cases, compare it with CURRENT, promote if not worse."""
     tolerances = tolerances or DEFAULT_TOLERANCES
-    data = merge(load_split("train", data_dir), load_split("test", data_dir), confirmed, holdout)
+    data = build(load_split("train", data_dir), load_split("test", data_dir), confirmed, holdout)
     sets = {"corpus test": data.corpus_test, "confirmed test": data.confirmed_test}
     current_version = registry.current_version(root)
-    current_model = registry.load(current_version, root).model if current_version else None
     data_info = {
-        "corpus_train_hash": data_hash([c for c in data.train if not str(c["id"]).startswith("confirmed-")]),
+        "corpus_train_hash": data_hash([c for c in data.train if c["source"] == "corpus"]),
         "confirmed_train_hash": data_hash(data.confirmed_train),
         "confirmed_test_hash": data_hash(data.confirmed_test),
         "confirmed_train": len(data.confirmed_train),
         "confirmed_test": len(data.confirmed_test),
-        "overridden_corpus_cases": data.overridden,
+        "overridden_corpus_cases": data.counts["corpus"]["replaced"],
         "conflicts": len(data.conflicts),
+        "left_out": len(data.left_out),
+        "sources": {source: dict(data.counts[source]) for source in SOURCES},
     }
+    refusal = too_small(data, min_confirmed_test)
+    if refusal:
+        if not dry_run:
+            registry.append_history(
+                {
+                    "event": "retrain",
+                    "version": None,
+                    "current": current_version,
+                    "decision": "refused",
+                    "why": [refusal],
+                    "tolerances": tolerances,
+                    "metrics": {"candidate": None, "current": None},
+                    "data": data_info,
+                },
+                root,
+            )
+        return RetrainResult(data, {}, None, current_version, False, [refusal], None, trained=False)
+    current_model = registry.load(current_version, root).model if current_version else None
     if dry_run:
         model, version = fit_model(data.train), None
     else:
@@ -203,18 +160,46 @@ def retrain(
     return RetrainResult(data, candidate, current, current_version, promote, reasons, version)
 
 
+_COUNT_COLUMNS = (
+    "offered",
+    "guarded out",
+    "replaced",
+    "same text",
+    "conflicting",
+    "in corpus test",
+    "train",
+    "test",
+)
+
+
+def source_table(data: TrainingSet) -> list[str]:
+    """Per source: how many cases were offered and where each went."""
+    header = f"{'source':8s}" + "".join(f"{name:>15s}" for name in _COUNT_COLUMNS)
+    lines = [header, "-" * len(header)]
+    for source in SOURCES:
+        counts = data.counts.get(source, {})
+        if any(counts.values()):
+            lines.append(f"{source:8s}" + "".join(f"{counts.get(name, 0):>15d}" for name in _COUNT_COLUMNS))
+    return lines
+
+
 def comparison_table(result: RetrainResult) -> str:
-    """The readable comparison `motivo retrain` prints."""
-    lines = []
+    """The readable report `motivo retrain` prints: sources, cases left out (by id), metrics, decision."""
     data = result.data
-    lines.append(
-        f"data: {len(data.train)} training cases ({len(data.confirmed_train)} confirmed, "
-        f"{data.overridden} corpus cases replaced by confirmations); confirmed test {len(data.confirmed_test)}; "
-        f"conflicting confirmations left out: {len(data.conflicts)}"
-    )
+    lines = [
+        f"data: {len(data.train)} training cases ({len(data.confirmed_train)} confirmed); "
+        f"confirmed test {len(data.confirmed_test)}; left out by the guard {len(data.left_out)}; "
+        f"conflicts {len(data.conflicts)}",
+        "",
+        *source_table(data),
+    ]
+    for item in data.left_out[:20]:
+        lines.append(f"  left out: {item.source} case {item.case_id} (form {item.form_id}): {item.why}")
+    if len(data.left_out) > 20:
+        lines.append(f"  ... and {len(data.left_out) - 20} more left out")
     for conflict in data.conflicts[:10]:
         lines.append(
-            f"  conflict: forms {conflict['form_ids']} labels {conflict['labels']}: {conflict['text']!r}"
+            f"  conflict: {conflict['source']} forms {conflict['form_ids']} disagree: {conflict['labels']}"
         )
     header = f"{'set':16s} {'metric':12s} {'current':>9s} {'candidate':>10s} {'change':>8s}"
     lines += ["", header, "-" * len(header)]
@@ -227,7 +212,9 @@ def comparison_table(result: RetrainResult) -> str:
             shown_new = "n/a" if math.isnan(new) else f"{new:.4f}"
             lines.append(f"{dataset:16s} {name:12s} {shown_old:>9s} {shown_new:>10s} {change:>8s}")
     lines.append("")
-    if result.version is None:
+    if not result.trained:
+        lines.append(f"REFUSED before training; {result.current_version or 'nothing'} keeps serving")
+    elif result.version is None:
         verdict = "would be PROMOTED" if result.promote else "would be REFUSED"
         lines.append(f"dry run: nothing written; the candidate {verdict}")
     elif result.promote:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, forms, models, retrain, serve
+from service.cli import audit, data, database, forms, models, retrain, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +23,6 @@ for command in (
     retrain.retrain_command,
     serve.serve_command,
     serve.tokens_group,
+    database.db_group,
 ):
     main.add_command(command)

@@ -45,20 +45,27 @@ def fail_cleanly(function: Callable) -> Callable:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from model.taxonomy import UnknownLabelError
+        from service.migrate import SchemaOutOfDate
         from training.corpus import CorpusError
         from training.registry import RegistryError
 
         try:
             return function(*args, **kwargs)
-        except (RegistryError, CorpusError, UnknownLabelError) as error:
+        except (RegistryError, CorpusError, UnknownLabelError, SchemaOutOfDate) as error:
             raise click.ClickException(str(error)) from error
 
     return wrapper
 
 
-def engine():
-    """The service database named by MOTIVO_DATABASE_URL (or the default SQLite file)."""
-    from service import db
+def database_url() -> str:
+    """MOTIVO_DATABASE_URL, or the default SQLite file."""
     from service.config import Settings
 
-    return db.make_engine(Settings.from_env().database_url)
+    return Settings.from_env().database_url
+
+
+def engine():
+    """The service database, refused (with the command to run) when its schema is not current."""
+    from service.migrate import open_current
+
+    return open_current(database_url())

@@ -47,20 +47,39 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, float]:
     metavar="METRIC=NUMBER",
     help="How much a gated metric may fall: macro_f1 (0.01), top1 (0.01), flag_recall (0.02).",
 )
+@click.option(
+    "--min-confirmed-test",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse, before training, when the confirmed test set has fewer cases (see the README).",
+)
 @data_option
 @fail_cleanly
 def retrain_command(
-    since, dry_run: bool, holdout: float, tolerance: tuple[str, ...], data: Path | None
+    since,
+    dry_run: bool,
+    holdout: float,
+    tolerance: tuple[str, ...],
+    min_confirmed_test: int,
+    data: Path | None,
 ) -> None:
     """Retrain from confirmed cases + the corpus; promote the candidate only if it is not worse."""
     from service.config import Settings
-    from service.db import export_confirmed
+    from service.confirmations import export_confirmed
     from training.retrain import comparison_table, retrain
 
     tolerances = _tolerances(tolerance)
     confirmed = export_confirmed(Settings.from_env().database_url, since)
     click.echo(f"{len(confirmed)} confirmed cases exported", err=True)
     with progress("retraining", 1) as bar:
-        result = retrain(confirmed, data, holdout=holdout, tolerances=tolerances, dry_run=dry_run)
+        result = retrain(
+            confirmed,
+            data,
+            holdout=holdout,
+            tolerances=tolerances,
+            dry_run=dry_run,
+            min_confirmed_test=min_confirmed_test,
+        )
         bar.update(1)
     click.echo(comparison_table(result))

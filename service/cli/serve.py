@@ -27,9 +27,10 @@ def serve_command(bind: str, workers: int, threads: int, bootstrap: bool) -> Non
     """Serve the HTTP API (and the agents' page) with gunicorn."""
     from service.config import Settings
     from service.serve import bootstrap as run_bootstrap
-    from service.serve import exec_gunicorn
+    from service.serve import exec_gunicorn, upgrade_database
 
     settings = Settings.from_env()
+    upgrade_database(settings)  # here, in the master, once: never in each worker
     if bootstrap:
         run_bootstrap(settings)
     click.echo(f"serving on http://{bind} (API docs at /docs, OpenAPI at /openapi.json)", err=True)
@@ -49,20 +50,40 @@ def tokens_group() -> None:
 
 @tokens_group.command("create")
 @click.argument("name")
-def tokens_create(name: str) -> None:
+@click.option(
+    "--role",
+    type=click.Choice(["agent", "qa", "admin"]),
+    default="agent",
+    show_default=True,
+    help="agent: suggestions and its own confirmations; qa: may correct any form; admin: tokens, promotions.",
+)
+@fail_cleanly
+def tokens_create(name: str, role: str) -> None:
     """Create a token for NAME (recorded on every confirmation it makes); printed once, on the last line."""
     from service import db
 
     try:
-        token = db.create_token(engine(), name)
+        token = db.create_token(engine(), name, role)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"token for {name!r} (store it now: only its hash is kept):")
+    click.echo(f"{role} token for {name!r} (store it now: only its hash is kept):")
     click.echo(token)
+
+
+@tokens_group.command("list")
+@fail_cleanly
+def tokens_list() -> None:
+    """Every token's name, role and dates (tokens themselves are never stored)."""
+    from service import db
+
+    for token in db.list_tokens(engine()):
+        revoked = f"  revoked {token['revoked_at']}" if token["revoked_at"] else ""
+        click.echo(f"{token['name']}\t{token['role']}\tcreated {token['created_at']}{revoked}")
 
 
 @tokens_group.command("revoke")
 @click.argument("name")
+@fail_cleanly
 def tokens_revoke(name: str) -> None:
     """Revoke every token of NAME."""
     from service import db

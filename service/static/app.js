@@ -15,6 +15,7 @@
   const reasonRows = Array.from(document.querySelectorAll(".reason"));
   const flagCode = document.querySelector(".flag-reason").dataset.code;
 
+  let draftFormId = null; // the form id of this draft when the agent typed none: a second Confirmar replaces
   let lastSuggestion = null;
   let suggestionFor = null; // the request body the current suggestion answers
   let inFlight = null;
@@ -55,8 +56,23 @@
     if (tooLong) return `texto longo demais (máximo de ${tooLong[1]} caracteres)`;
     return problem;
   }
+  // The form's rules, checked by the service (422 with the rule's code).
+  const RULE_TEXTS = {
+    status_required: "marque o Status retenção (Retenção Efetiva, Desligamento ou Não se trata de Retenção)",
+    outros_needs_justification: `${OUTROS_RULE} Escreva a justificativa na Obs. Geral`,
+    desligamento_needs_reason: "com o status Desligamento, marque pelo menos uma caixa do Motivo desligamento (Ameaça Judicialização também conta)",
+    reason_not_on_form_version: "uma das caixas marcadas não existe nesta versão do formulário",
+  };
   function errorText(status, body) {
     if (status === 401) return "Token inválido ou ausente. Informe um token válido para continuar; o que você digitou continua no formulário.";
+    if (status === 403 && body && body.owner) {
+      return `Este formulário já foi confirmado por ${body.owner}: só ${body.owner} ou a revisão de qualidade (QA) podem alterá-lo. Confira o Nº do protocolo.`;
+    }
+    if (status === 403) return "Seu token não tem permissão para esta ação. Peça ao administrador um token de atendente.";
+    const rules = ((body && body.problems) || []).filter((p) => RULE_TEXTS[p.rule]);
+    if (status === 422 && rules.length) {
+      return "O formulário não atende às regras — " + rules.map((p) => RULE_TEXTS[p.rule]).join("; ") + ".";
+    }
     if (status === 413) return "O texto é grande demais para ser enviado de uma vez. Divida-o entre os contatos.";
     if (status === 422 && body && body.problems && body.problems.length) {
       const parts = body.problems.map((p) => `${fieldName(p.field)}: ${problemText(p.problem)}`);
@@ -105,6 +121,7 @@
   function saveDraft() {
     const draft = {
       form_id: $("form-id").value,
+      draft_form_id: draftFormId,
       notes: notes.map((n) => n.value),
       ticked: reasonRows.filter((r) => r.querySelector("input").checked).map((r) => r.dataset.code),
       status: (document.querySelector('input[name="status"]:checked') || {}).value || null,
@@ -116,6 +133,7 @@
       const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
       if (!draft) return;
       $("form-id").value = draft.form_id || "";
+      draftFormId = draft.draft_form_id || null;
       (draft.notes || []).forEach((text, i) => { if (notes[i]) notes[i].value = text; });
       (draft.ticked || []).forEach((code) => { const box = $(`reason-${code}`); if (box) box.checked = true; });
       if (draft.status) { const radio = $(`status-${draft.status}`); if (radio) radio.checked = true; }
@@ -356,8 +374,9 @@
         status: statusInput ? statusInput.value : null,
       },
     };
-    const formId = $("form-id").value.trim();
-    if (formId) request.form_id = formId;
+    // Without a typed id, the draft's own: a repeated Confirmar (lost answer, a fix) replaces, not duplicates.
+    request.form_id = $("form-id").value.trim() || (draftFormId = draftFormId || newDraftId());
+    saveDraft();
     $("confirm").disabled = true;
     try {
       const { status, body: answer } = await call("/v1/confirmations", request);
@@ -377,8 +396,15 @@
     }
   });
 
+  function newDraftId() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return "rascunho-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function clearForm() {
     $("form-id").value = "";
+    draftFormId = null;
     notes.forEach((box) => { box.value = ""; paint(box, []); });
     document.querySelectorAll('input[type="checkbox"], input[type="radio"]').forEach((input) => { input.checked = false; });
     localStorage.removeItem(DRAFT_KEY);

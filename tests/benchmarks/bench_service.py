@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from service import db  # noqa: E402
+from service import db, migrate  # noqa: E402
 
 # ~600 characters, like a typical two-contact note.
 CASE = {
@@ -190,7 +190,9 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="motivo-bench-"))
     database = f"sqlite:///{work / 'bench.db'}"
-    token = db.create_token(db.make_engine(database), "bench")
+    engine = db.make_engine(database)
+    migrate.upgrade(engine)
+    token = db.create_token(engine, "bench")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,15 +17,24 @@ from pathlib import Path
 
 import pytest
 
-from service import db
+from service import db, migrate
 from service.app import create_app
 from service.config import Settings
 
 
+def migrated(url: str):
+    """An engine on `url` with the schema upgraded to this release's, as `motivo serve` leaves it."""
+    engine = db.make_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
 @pytest.fixture
 def settings(trained, tmp_path) -> Settings:
+    database_url = f"sqlite:///{tmp_path / 'motivo.db'}"
+    migrated(database_url).dispose()
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'motivo.db'}",
+        database_url=database_url,
         model_dir=str(trained["root"]),
         model_poll_seconds=0,
         max_body_bytes=64 * 1024,
@@ -63,6 +73,8 @@ class LiveServer:
     token: str
     env: dict[str, str]
     process: subprocess.Popen | None = None
+    options: tuple[str, ...] = ()  # more `motivo serve` options, e.g. ("--bootstrap",)
+    capture_stdout: bool = False  # keep the server's stdout in `process.stdout` (the bootstrap token)
 
     def call(
         self,
@@ -102,9 +114,14 @@ class LiveServer:
             self.url.removeprefix("http://"),
             "--workers",
             "2",
+            *self.options,
         ]
         self.process = subprocess.Popen(
-            command, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.PIPE if self.capture_stdout else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -133,32 +150,36 @@ class LiveServer:
                 self.kill()
 
 
-def start_live_server(trained, folder: Path, **environment: str) -> LiveServer:
-    """A started server on a copy of the trained registry; `environment` adds MOTIVO_* settings."""
-    import shutil
-
-    registry_copy = folder / "registry"
-    shutil.copytree(trained["root"], registry_copy)
-    database = f"sqlite:///{folder / 'live.db'}"
-    env = {
+def server_env(registry: Path, database: str, poll_seconds: float = 0.5, **environment: str) -> dict[str, str]:
+    """The server's environment; `environment` adds or overrides MOTIVO_* settings."""
+    return {
         **os.environ,
-        "MOTIVO_MODEL_DIR": str(registry_copy),
+        "MOTIVO_MODEL_DIR": str(registry),
         "MOTIVO_DATABASE_URL": database,
-        "MOTIVO_MODEL_POLL_SECONDS": "0.5",
+        "MOTIVO_MODEL_POLL_SECONDS": str(poll_seconds),
         "MOTIVO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(Path(__file__).parents[2]),
         **environment,
     }
-    token = db.create_token(db.make_engine(database), "agente.live")
+
+
+def start_live_server(trained, folder: Path, database_url: str, **environment: str) -> LiveServer:
+    """`motivo serve` (gunicorn, 2 workers) started on a copy of the session's registry and a freshly
+    migrated database; `environment` adds MOTIVO_* settings."""
+    registry_copy = folder / "registry"
+    shutil.copytree(trained["root"], registry_copy)
+    token = db.create_token(migrated(database_url), "agente.live")
+    env = server_env(registry_copy, database_url, **environment)
     server = LiveServer(f"http://127.0.0.1:{free_port()}", token, env)
     server.registry = registry_copy
-    server.database = database
+    server.database = database_url
     server.start()
     return server
 
 
 @pytest.fixture
-def live_server(trained, tmp_path):
-    server = start_live_server(trained, tmp_path)
+def live_server(trained, tmp_path, database_url):
+    """A live server on SQLite; on PostgreSQL when the test parametrizes `database_url` with 'postgresql'."""
+    server = start_live_server(trained, tmp_path, database_url)
     yield server
     server.stop()

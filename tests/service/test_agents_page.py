@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from service import db
+from service import confirmations as db
+from service.db import make_engine
 from tests.browser import browser_page
 
 ARTIFACTS = Path(__file__).parents[2] / "var" / "test-artifacts"
@@ -61,7 +62,7 @@ def test_typing_shows_the_suggestion_and_its_evidence_and_confirming_stores_it(p
     assert page.get_by_label("1º contato — Obs.").input_value() == ""  # ready for the next case
 
     (stored,) = [
-        c for c in db.latest_confirmations(db.make_engine(live_server.database)) if c["form_id"] == "PAGE-1"
+        c for c in db.latest_confirmations(make_engine(live_server.database)) if c["form_id"] == "PAGE-1"
     ]
     assert stored["reasons"] == ["glosas"] and stored["judicializacao"] is True
     assert stored["status"] == "desligamento" and stored["confirmed_by"] == "agente.live"
@@ -87,7 +88,7 @@ def test_outros_without_justification_is_refused_with_the_forms_rule(page, live_
     page.get_by_role("button", name="Confirmar").click()
     assert 'OBRIGATÓRIO JUSTIFICATIVA CASO SELECIONE "OUTROS"' in page.locator("#confirm-result").inner_text()
     assert page.evaluate("document.activeElement.id") == "general-note"
-    assert list(db.latest_confirmations(db.make_engine(live_server.database))) == []
+    assert list(db.latest_confirmations(make_engine(live_server.database))) == []
 
 
 def test_service_unreachable_keeps_the_text_and_a_reload_restores_it(page, live_server):
@@ -140,10 +141,12 @@ def test_the_form_works_from_the_keyboard_alone(page, live_server):
     assert page.locator("#hl-obs-0 mark").count() > 0
     page.keyboard.press("Space")
     assert page.get_by_label("Óbito").is_checked()
+    page.get_by_label("Desligamento").focus()
+    page.keyboard.press("Space")
     page.get_by_role("button", name="Confirmar").focus()
     page.keyboard.press("Enter")
     page.locator("#confirm-result.ok").wait_for(timeout=10_000)
-    (stored,) = list(db.latest_confirmations(db.make_engine(live_server.database)))
+    (stored,) = list(db.latest_confirmations(make_engine(live_server.database)))
     assert stored["reasons"] == ["obito"]
 
 
@@ -243,3 +246,46 @@ def test_limpar_asks_before_throwing_the_form_away(page, live_server):
     page.get_by_role("button", name="Limpar formulário").click()
     page.get_by_role("button", name="Limpar", exact=True).click()
     assert note.input_value() == ""
+
+
+def test_the_servers_form_rules_are_shown_in_portuguese_and_nothing_is_stored(page, live_server):
+    save_token(page, live_server.token)
+    page.get_by_label("1º contato — Obs.").fill("Dra. vai se aposentar em dezembro.")
+    page.get_by_label("Aposentou").check()
+    page.get_by_role("button", name="Confirmar").click()  # no Status retenção ticked
+    page.locator("#confirm-result").wait_for(state="visible", timeout=10_000)
+    message = page.locator("#confirm-result").inner_text()
+    assert "O formulário não atende às regras" in message and "marque o Status retenção" in message, message
+    page.get_by_label("Aposentou").uncheck()
+    page.get_by_label("Desligamento").check()
+    page.get_by_role("button", name="Confirmar").click()
+    page.wait_for_function("document.querySelector('#confirm-result').innerText.includes('Motivo desligamento')")
+    assert "Ameaça Judicialização também conta" in page.locator("#confirm-result").inner_text()
+    assert list(db.latest_confirmations(make_engine(live_server.database))) == []
+    assert page.get_by_label("1º contato — Obs.").input_value() == "Dra. vai se aposentar em dezembro."
+
+
+def test_a_second_confirmar_of_the_same_draft_replaces_it(page, live_server):
+    save_token(page, live_server.token)
+    page.get_by_label("1º contato — Obs.").fill("Dra. vai se aposentar em dezembro.")
+    badge(page, "aposentou").wait_for(state="visible", timeout=15_000)
+    page.get_by_label("Aposentou").check()
+    page.get_by_label("Desligamento").check()
+
+    def store_but_lose_the_answer(route):
+        route.fetch()  # the service stores it ...
+        route.abort()  # ... and the answer never reaches the page
+
+    page.route("**/v1/confirmations", store_but_lose_the_answer)
+    page.get_by_role("button", name="Confirmar").click()
+    page.locator("#confirm-result").wait_for(state="visible", timeout=10_000)
+    assert "Não foi possível falar com o serviço" in page.locator("#confirm-result").inner_text()
+    page.unroute("**/v1/confirmations")
+    page.get_by_role("button", name="Confirmar").click()
+    page.locator("#confirm-result.ok").wait_for(timeout=10_000)
+    assert "substitui a confirmação" in page.locator("#confirm-result").inner_text()
+
+    engine = make_engine(live_server.database)
+    (latest,) = list(db.latest_confirmations(engine))
+    assert latest["form_id"].startswith("rascunho-")
+    assert len(db.confirmation_history(engine, latest["form_id"])) == 2

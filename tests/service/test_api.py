@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service import db
+from service import confirmations as db
 
 CASE = {
     "observations": [
@@ -64,7 +64,7 @@ def confirmation(form_id=None, reasons=("glosas",), suggested=("glosas",)):
 def test_a_confirmation_is_stored_masked_with_who_confirmed(client, auth, app):
     response = client.post("/v1/confirmations", json=confirmation("F-1"), headers=auth)
     assert response.status_code == 201
-    assert response.get_json() == {"id": 1, "form_id": "F-1", "replaced": None}
+    assert response.get_json() == {"id": 1, "form_id": "F-1", "role": "agent", "replaced": None}
     stored = list(db.latest_confirmations(app.extensions["motivo"].engine))
     assert stored[0]["observations"][0].startswith("Liguei no <PHONE>.")
     assert "98765" not in json.dumps(stored)
@@ -89,7 +89,7 @@ def test_stats_count_accepted_top_suggestions(client, auth):
     client.post("/v1/confirmations", json=confirmation("A"), headers=auth)
     client.post("/v1/confirmations", json=confirmation("B", reasons=("valores",)), headers=auth)
     stats = client.get("/v1/stats", headers=auth).get_json()
-    assert stats["confirmations"] == 2
+    assert stats["confirmations"] == 2 and stats["agent_confirmations"] == 2
     assert stats["top_suggestion_accepted"] == 0.5
     assert stats["per_label"]["glosas"] == {"suggested": 2, "confirmed": 1, "accepted": 1, "acceptance": 0.5}
 
@@ -116,7 +116,9 @@ def test_openapi_document_declares_the_request_schemas(client):
 def test_readyz_is_503_without_a_model(tmp_path):
     from service.app import create_app
     from service.config import Settings
+    from tests.service.conftest import migrated
 
+    migrated(f"sqlite:///{tmp_path / 'x.db'}").dispose()
     app = create_app(
         Settings(
             database_url=f"sqlite:///{tmp_path / 'x.db'}",

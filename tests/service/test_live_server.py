@@ -7,7 +7,8 @@ import time
 
 import joblib
 
-from service import db
+from service import confirmations, db
+from tests.postgres import on_both_databases
 from training import registry
 
 CASE = {
@@ -31,7 +32,7 @@ def test_every_endpoint_answers_over_http(live_server):
         **CASE,
         "form_id": "L-1",
         "suggested": {"model_version": "x", "reasons": ["glosas"], "judicializacao": True},
-        "confirmed": {"reasons": ["glosas"], "judicializacao": True},
+        "confirmed": {"reasons": ["glosas"], "judicializacao": True, "status": "desligamento"},
     }
     assert s.call("POST", "/v1/confirmations", confirmation)[0] == 201
     assert s.call("GET", "/v1/labels")[0] == 200
@@ -91,6 +92,7 @@ def test_a_promoted_version_is_served_without_restart_and_a_broken_one_is_refuse
     assert old in served and new in served and broken not in served
 
 
+@on_both_databases()
 def test_every_confirmation_that_got_201_survives_a_sigkill(live_server):
     s = live_server
     acknowledged: list[tuple[int, str]] = []
@@ -103,7 +105,7 @@ def test_every_confirmation_that_got_201_survives_a_sigkill(live_server):
                 **CASE,
                 "form_id": form_id,
                 "suggested": {"model_version": "x", "reasons": ["glosas"], "judicializacao": True},
-                "confirmed": {"reasons": ["glosas"], "judicializacao": True},
+                "confirmed": {"reasons": ["glosas"], "judicializacao": True, "status": "desligamento"},
             }
             try:
                 status, answer = s.call("POST", "/v1/confirmations", body, timeout=5)
@@ -124,7 +126,9 @@ def test_every_confirmation_that_got_201_survives_a_sigkill(live_server):
     assert len(acknowledged) >= 40
 
     s.start()
-    stored = {(c["id"], c["form_id"]) for c in db.latest_confirmations(db.make_engine(s.database))}
+    engine = db.make_engine(s.database)
+    stored = {(c["id"], c["form_id"]) for c in confirmations.latest_confirmations(engine)}
+    engine.dispose()
     missing = [pair for pair in acknowledged if pair not in stored]
     assert not missing, f"{len(missing)} acknowledged confirmations lost, e.g. {missing[:3]}"
     assert s.call("GET", "/v1/stats")[1]["confirmations"] == len(stored)

@@ -61,10 +61,11 @@ def test_a_request_over_its_cpu_budget_is_503_with_its_request_id_and_the_next_i
 
 
 @pytest.fixture
-def recycling_server(trained, tmp_path):
+def recycling_server(trained, tmp_path, database_url):
     server = start_live_server(
         trained,
         tmp_path,
+        database_url,
         MOTIVO_MAX_REQUESTS="15",
         MOTIVO_MAX_REQUESTS_JITTER="4",
         MOTIVO_REQUEST_CPU_SECONDS="0.2",

@@ -123,15 +123,29 @@ def server(live_server, trained):
     return live_server
 
 
-def test_confirmations_with_new_slang_teach_the_promoted_model(server):
+# Valid for the API's schema and rules, but no note: what a schema fuzzer posts.
+JUNK_NOTES = ["0", "\u0080\U0010ffff A", "zxq vbn mlk pqw rtz", "!!!! ???? #### $$$$ %%%% &&&& ****"]
+
+
+def test_confirmations_with_new_slang_teach_the_promoted_model_and_junk_does_not(server):
     before = server.call("GET", "/v1/model")[1]["version"]
     assert not any("glosas" in _suggested(server, note) for note in UNSEEN)
     for i, note in enumerate(SLANG_NOTES):
         _confirm(server, note, ["glosas"], f"SLANG-{i}")
+    for i, note in enumerate(JUNK_NOTES):
+        _confirm(server, note, ["obito"], f"JUNK-{i}")
 
-    result = _retrain(server)
+    # 45 forms give a confirmed test set of about 9: this test is about learning, not the gate's minimum.
+    result = _retrain(server, "--min-confirmed-test", "5")
     assert result.returncode == 0, result.stderr
     assert "PROMOTED" in result.stdout, result.stdout
+    for i in range(len(JUNK_NOTES)):
+        assert f"(form JUNK-{i})" in result.stdout, result.stdout
+    agent_row = next(line.split() for line in result.stdout.splitlines() if line.startswith("agent "))
+    assert agent_row[1:3] == [
+        str(len(SLANG_NOTES) + len(JUNK_NOTES)),
+        str(len(JUNK_NOTES)),
+    ]  # offered, guarded out
     new = registry.current_version(server.registry)
     assert new != before
 
@@ -159,11 +173,15 @@ def test_deliberately_wrong_confirmations_are_refused_by_the_gate(server, traine
             "observations": case["observations"],
             "general_note": case["general_note"],
             "suggested": {"model_version": "x", "reasons": [], "judicializacao": False},
-            "confirmed": {"reasons": [swap[case["reasons"][0]]], "judicializacao": case["judicializacao"]},
+            "confirmed": {
+                "reasons": [swap[case["reasons"][0]]],
+                "judicializacao": case["judicializacao"],
+                "status": "desligamento",
+            },
         }
         assert server.call("POST", "/v1/confirmations", body)[0] == 201
 
-    result = _retrain(server)
+    result = _retrain(server, "--min-confirmed-test", "5")
     assert result.returncode == 0, result.stderr
     assert "REFUSED" in result.stdout, result.stdout
     assert "fell from" in result.stdout
@@ -171,6 +189,21 @@ def test_deliberately_wrong_confirmations_are_refused_by_the_gate(server, traine
     event = [e for e in registry.history(server.registry) if e["event"] == "retrain"][-1]
     assert event["decision"] == "refused" and event["why"]
     assert server.call("GET", "/v1/model")[1]["version"] == before
+
+
+def test_too_few_confirmed_test_cases_refuse_before_training(server):
+    before = registry.current_version(server.registry)
+    versions = registry.versions(server.registry)
+    for i, note in enumerate(SLANG_NOTES[:20]):
+        _confirm(server, note, ["glosas"], f"FEW-{i}")
+    result = _retrain(server)
+    assert result.returncode == 0, result.stderr
+    assert "REFUSED before training" in result.stdout and "at least 100 are needed" in result.stdout
+    assert (
+        registry.versions(server.registry) == versions and registry.current_version(server.registry) == before
+    )
+    event = registry.history(server.registry)[-1]
+    assert event["decision"] == "refused" and event["data"]["sources"]["agent"]["offered"] == 20
 
 
 def test_dry_run_changes_nothing(server):

@@ -150,7 +150,9 @@ class LiveServer:
                 self.kill()
 
 
-def server_env(registry: Path, database: str, poll_seconds: float = 0.5, **environment: str) -> dict[str, str]:
+def server_env(
+    registry: Path, database: str, poll_seconds: float = 0.5, **environment: str
+) -> dict[str, str]:
     """The server's environment; `environment` adds or overrides MOTIVO_* settings."""
     return {
         **os.environ,

@@ -259,7 +259,9 @@ def test_the_servers_form_rules_are_shown_in_portuguese_and_nothing_is_stored(pa
     page.get_by_label("Aposentou").uncheck()
     page.get_by_label("Desligamento").check()
     page.get_by_role("button", name="Confirmar").click()
-    page.wait_for_function("document.querySelector('#confirm-result').innerText.includes('Motivo desligamento')")
+    page.wait_for_function(
+        "document.querySelector('#confirm-result').innerText.includes('Motivo desligamento')"
+    )
     assert "Ameaça Judicialização também conta" in page.locator("#confirm-result").inner_text()
     assert list(db.latest_confirmations(make_engine(live_server.database))) == []
     assert page.get_by_label("1º contato — Obs.").input_value() == "Dra. vai se aposentar em dezembro."

@@ -36,7 +36,7 @@ from training.train import fit_model, writer_groups
 
 PREFIXES = (0.25, 0.5, 0.75)
 # The shipped default is a TF-IDF norm floor of 30 with Platt calibration ("default"); the others
-# are what it was chosen against (see the data card's variants table in labeled_data/README.md).
+# are what it was chosen against (README, "Choosing the model").
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no-floor": {"vectorizer": CaseVectorizer(norm_floor=0.0)},

@@ -68,7 +68,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         roles: bool = True,
         min_df: int = 2,
         sublinear_tf: bool = True,
-        norm_floor: float = 0.0,
+        norm_floor: float = 30.0,
     ):
         self.lemmatizer = lemmatizer
         self.char_ngrams = char_ngrams

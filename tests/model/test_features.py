@@ -15,12 +15,30 @@ CASES = [
 ]
 
 
-def test_fast_rows_equal_sklearn_tfidf():
-    vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+def test_without_a_norm_floor_the_fast_rows_equal_sklearn_tfidf():
+    vectorizer = CaseVectorizer(min_df=1, norm_floor=0.0).fit(CASES)
     tokens = [vectorizer.tokens(c) for c in CASES]
     ours = vectorizer.transform_tokens(tokens).toarray()
     reference = vectorizer.tfidf_.transform(tokens).toarray()
     np.testing.assert_allclose(ours, reference, atol=1e-6)
+
+
+def test_a_row_shorter_than_the_norm_floor_is_not_stretched_to_unit_length():
+    """A note of a few words keeps small values; a row whose norm passes the floor is unit length."""
+    vectorizer = CaseVectorizer(min_df=1, norm_floor=0.0).fit(CASES)
+    raw_norms = np.linalg.norm(
+        CaseVectorizer(min_df=1, norm_floor=1e6).fit(CASES).transform(CASES).toarray() * 1e6, axis=1
+    )
+    floor = float(np.median(raw_norms))
+    floored = CaseVectorizer(min_df=1, norm_floor=floor).fit(CASES)
+    unit = vectorizer.transform(CASES).toarray()
+    rows = floored.transform(CASES).toarray()
+    for raw, row, reference in zip(raw_norms, rows, unit, strict=True):
+        if raw < floor:
+            np.testing.assert_allclose(row, reference * raw / floor, rtol=1e-5)
+            assert np.linalg.norm(row) < 1.0
+        else:
+            np.testing.assert_allclose(np.linalg.norm(row), 1.0, rtol=1e-5)
 
 
 def test_token_contributions_add_up_to_each_labels_linear_score():

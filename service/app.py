@@ -11,7 +11,7 @@ from flask import Flask, g, jsonify, request
 from flask_openapi3 import Info, OpenAPI
 
 from model.masking import mask
-from service import errors, state
+from service import errors, security_headers, state
 from service.config import Settings
 from service.logs import configure_logging
 
@@ -79,4 +79,5 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
 
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    security_headers.init_app(app)
     return app

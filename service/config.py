@@ -23,7 +23,8 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     model_poll_seconds: float = 2.0
     log_level: str = "INFO"
-    token_cache_seconds: float = 5.0
+    # A revoked token stops working within this time; each worker reads a token at most this often.
+    token_cache_seconds: float = 0.5
 
     @classmethod
     def from_env(cls) -> Settings:

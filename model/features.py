@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from model.cases import text_fields
+from model.masking import names_in
+from model.normalize import fold
 from model.tokens import LEMMATIZERS, Token, case_tokens
+
+_FEATURE_PARTS = re.compile(r"[=_:]")
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,22 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[Any], y: Any = None) -> CaseVectorizer:
         if self.lemmatizer not in LEMMATIZERS:
             raise ValueError(f"lemmatizer must be one of {LEMMATIZERS}, not {self.lemmatizer!r}")
-        self.tfidf_ = TfidfVectorizer(
+        cases = list(X)
+        token_lists = [self.tokens(case) for case in cases]
+        tfidf = TfidfVectorizer(
             analyzer=self._spec(), min_df=self.min_df, sublinear_tf=self.sublinear_tf, dtype=np.float32
         )
-        self.tfidf_.fit([self.tokens(case) for case in X])
+        tfidf.fit(token_lists)
+        # People's names stay out of the shipped vocabulary: every word seen as a name anywhere in
+        # the training texts (the names themselves are not kept in the model).
+        names = {fold(word) for case in cases for text in text_fields(case) for word in names_in(text)}
+        vocabulary = [f for f in tfidf.get_feature_names_out() if names.isdisjoint(_FEATURE_PARTS.split(f))]
+        if len(vocabulary) < len(tfidf.vocabulary_):
+            tfidf = TfidfVectorizer(
+                analyzer=self._spec(), vocabulary=vocabulary, sublinear_tf=self.sublinear_tf, dtype=np.float32
+            )
+            tfidf.fit(token_lists)
+        self.tfidf_ = tfidf
         self.feature_names_out_ = self.tfidf_.get_feature_names_out()
         return self
 

@@ -19,6 +19,7 @@ PLACEHOLDERS = {
     "guide": "<GUIDE>",
     "protocol": "<PROTOCOL>",
     "number": "<NUMBER>",
+    "name": "<NAME>",
 }
 
 # Invisible characters (zero-width spaces and joiners, soft hyphen, BOM) are dropped and other
@@ -33,6 +34,18 @@ _DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|ponto)\s*[)\]}]\s*|\s+(?:dot|ponto)\s+)"
 # Plain and spelled-out addresses: joao@x.com, joao @ x.com, joao(at)x(dot)com, joao arroba x ponto com.
 _EMAIL = re.compile(
     rf"(?P<email>(?<![\w.+\-])[\w.+\-]*\w{_AT}[\w\-]+(?:{_DOT}[A-Za-z]{{2,}}\b)+)", re.IGNORECASE
+)
+# People's names: capitalised words after a title (Dr., Dra., Sr., Dona...), after a role
+# (secretária, filha, advogado...) or after "falei com (a)". A name written in lower case, or
+# without such a word before it, is not recognised (the model's vocabulary drops it anyway:
+# features.py leaves out every word seen as a name anywhere in the training texts).
+_NAME_WORD = r"[A-ZÁÉÍÓÚÂÊÔÃÕÇ][a-záéíóúâêôãõçü]+"
+_NAME = re.compile(
+    r"(?:\b(?:[Dd]r[aª]?|[Dd]outora?|[Ss]r[at]?a?|[Ss]enhora?|[Dd]ona|[Pp]rof[aª]?|[Pp]rofessora?)\.?\s+"
+    r"|\b(?:secret[áa]ri[oa]|recepcionista|filh[oa]|espos[oa]|marido|irm[ãa]o?|s[óo]ci[oa]|assistente|auxiliar"
+    r"|gerente|analista|administrador[a]?|advogad[oa]|atendente|dentista)\s+(?:[oa]\s+)?"
+    r"|\b(?:fal(?:ei|ou|amos)|convers(?:ei|ou|amos)|contatei|liguei\s+para)\s+com\s+(?:[oa]\s+)?)"
+    rf"(?P<name_no>{_NAME_WORD}(?:\s+(?:d[aeo]s?\s+)?{_NAME_WORD}){{0,3}})"
 )
 _EMAIL_HINT = re.compile(r"@|\b(?:at|arroba)\b", re.IGNORECASE)
 # Every alternative starts with a digit, "(", "+" or one of the keywords' first letters; the
@@ -117,12 +130,23 @@ def _replace(match: re.Match[str]) -> str | tuple[int, int, str]:
     return PLACEHOLDERS[kind]
 
 
+def _name_replacement(match: re.Match[str]) -> tuple[int, int, str]:
+    start, end = match.span("name_no")
+    return start, end, PLACEHOLDERS["name"]
+
+
+def names_in(text: str) -> set[str]:
+    """The words recognised as people's names in `text` (for keeping them out of a vocabulary)."""
+    return {word for match in _NAME.finditer(text) for word in re.findall(_NAME_WORD, match.group("name_no"))}
+
+
 def mask_aligned(text: AlignedText | str) -> AlignedText:
     """Replace personal data by typed placeholders, keeping the map to the original."""
     aligned = AlignedText.of(text) if isinstance(text, str) else text
     aligned = aligned.sub(_INVISIBLE, "").map_chars(_SPACES)
     if _EMAIL_HINT.search(aligned.text):
         aligned = aligned.sub(_EMAIL, lambda m: PLACEHOLDERS["email"])
+    aligned = aligned.sub(_NAME, _name_replacement)
     # A replacement can expose a new boundary next to leftover digits; repeat to a fixed point.
     for _ in range(4):
         if not _DIGIT.search(aligned.text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from model.normalize import fold
 from model.tokens import LEMMATIZERS, Token, case_tokens
 
 _FEATURE_PARTS = re.compile(r"[=_:]")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,20 @@ class FeatureSpec:
 
     def __call__(self, tokens: Sequence[Token]) -> list[str]:
         return [feature for feature, _, _ in self.features(tokens)]
+
+
+def person_names(cases: Sequence[Any]) -> set[str]:
+    """Folded words seen as a person's name after a title or role, and written capitalised more often
+    than not ("Sorriso" in "Dr. Sorriso" is a clinic; "sorriso" is mostly a word)."""
+    seen: set[str] = set()
+    capitalised: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for case in cases:
+        for text in text_fields(case):
+            seen.update(fold(word) for word in names_in(text))
+            for word in _WORD.findall(text):
+                (capitalised if word[0].isupper() else lower)[fold(word)] += 1
+    return {word for word in seen if lower[word] < capitalised[word]}
 
 
 class CaseVectorizer(TransformerMixin, BaseEstimator):
@@ -92,7 +108,7 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
         tfidf.fit(token_lists)
         # People's names stay out of the shipped vocabulary: every word seen as a name anywhere in
         # the training texts (the names themselves are not kept in the model).
-        names = {fold(word) for case in cases for text in text_fields(case) for word in names_in(text)}
+        names = person_names(cases)
         vocabulary = [f for f in tfidf.get_feature_names_out() if names.isdisjoint(_FEATURE_PARTS.split(f))]
         if len(vocabulary) < len(tfidf.vocabulary_):
             tfidf = TfidfVectorizer(

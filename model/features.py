@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,10 +16,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from model.cases import text_fields
+from model.masking import names_in
+from model.normalize import fold
 from model.tokens import LEMMATIZERS, Token, case_tokens
 
 # A word's feature prefix by (in the operator's turn, negated).
 _PREFIXES = {False: {False: "", True: "neg:"}, True: {False: "ag:", True: "ag:neg:"}}
+_FEATURE_PARTS = re.compile(r"[=_:]")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,20 @@ class FeatureSpec:
         return [feature for feature, _, _ in self.features(tokens)]
 
 
+def person_names(cases: Sequence[Any]) -> set[str]:
+    """Folded words seen as a person's name after a title or role, and written capitalised more often
+    than not ("Sorriso" in "Dr. Sorriso" is a clinic; "sorriso" is mostly a word)."""
+    seen: set[str] = set()
+    capitalised: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for case in cases:
+        for text in text_fields(case):
+            seen.update(fold(word) for word in names_in(text))
+            for word in _WORD.findall(text):
+                (capitalised if word[0].isupper() else lower)[fold(word)] += 1
+    return {word for word in seen if lower[word] < capitalised[word]}
+
+
 class CaseVectorizer(TransformerMixin, BaseEstimator):
     """Cases (dicts with observations/general_note, or strings) -> L2-normalised TF-IDF rows."""
 
@@ -87,10 +107,22 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[Any], y: Any = None) -> CaseVectorizer:
         if self.lemmatizer not in LEMMATIZERS:
             raise ValueError(f"lemmatizer must be one of {LEMMATIZERS}, not {self.lemmatizer!r}")
-        self.tfidf_ = TfidfVectorizer(
+        cases = list(X)
+        token_lists = [self.tokens(case) for case in cases]
+        tfidf = TfidfVectorizer(
             analyzer=self._spec(), min_df=self.min_df, sublinear_tf=self.sublinear_tf, dtype=np.float32
         )
-        self.tfidf_.fit([self.tokens(case) for case in X])
+        tfidf.fit(token_lists)
+        # People's names stay out of the shipped vocabulary: every word seen as a name anywhere in
+        # the training texts (the names themselves are not kept in the model).
+        names = person_names(cases)
+        vocabulary = [f for f in tfidf.get_feature_names_out() if names.isdisjoint(_FEATURE_PARTS.split(f))]
+        if len(vocabulary) < len(tfidf.vocabulary_):
+            tfidf = TfidfVectorizer(
+                analyzer=self._spec(), vocabulary=vocabulary, sublinear_tf=self.sublinear_tf, dtype=np.float32
+            )
+            tfidf.fit(token_lists)
+        self.tfidf_ = tfidf
         self.feature_names_out_ = self.tfidf_.get_feature_names_out()
         return self
 

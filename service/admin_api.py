@@ -55,12 +55,28 @@ class TokenCreated(BaseModel):
     token: str = Field(description="Shown once: only its hash is stored.")
 
 
+class TokenInfo(BaseModel):
+    name: str
+    role: Literal["agent", "qa", "admin"]
+    created_at: str
+    revoked_at: str | None
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenInfo]
+
+
+class Revoked(BaseModel):
+    name: str
+    revoked: int = Field(description="How many tokens of that name were revoked.")
+
+
 class ServingVersion(BaseModel):
     version: str
     previous: str | None
 
 
-@admin_api.get("/tokens")
+@admin_api.get("/tokens", responses={200: TokenList})
 def list_tokens():
     """Every token's name, role and dates (never a token or its hash)."""
     if denied := require_role(ADMIN):
@@ -82,7 +98,7 @@ def create_token(body: TokenRequest):
     return response
 
 
-@admin_api.post("/tokens/revoke")
+@admin_api.post("/tokens/revoke", responses={200: Revoked})
 def revoke_token(body: RevokeRequest):
     """Revoke every token of a name (takes effect within the token cache's lifetime)."""
     if denied := require_role(ADMIN):

@@ -20,6 +20,9 @@ from service.schemas import (
     ConfirmationCreated,
     ConfirmationRequest,
     ErrorResponse,
+    LabelsResponse,
+    ModelInfo,
+    StatsResponse,
     SuggestResponse,
 )
 from service.state import current_state
@@ -59,14 +62,14 @@ def _case(body: CaseText) -> dict[str, Any]:
     return {"observations": list(body.observations), "general_note": body.general_note}
 
 
-@api.post("/suggest", responses={200: SuggestResponse})
+@api.post("/suggest", responses={200: SuggestResponse, 503: ErrorResponse})
 def suggest(body: CaseText):
     """Every reason with its probability and evidence, and the litigation-threat flag."""
     loaded = serving_model()
     return jsonify(suggest_many(loaded.model, [_case(body)], loaded.version)[0])
 
 
-@api.post("/audit", responses={200: AuditResponse})
+@api.post("/audit", responses={200: AuditResponse, 503: ErrorResponse})
 def audit(body: AuditRequest):
     """Ticked boxes the notes do not support, supported boxes not ticked, flag mismatches; most suspicious first."""
     loaded = serving_model()
@@ -125,7 +128,7 @@ def confirm(body: ConfirmationRequest):
     return response
 
 
-@api.get("/labels")
+@api.get("/labels", responses={200: LabelsResponse})
 def labels():
     """The taxonomy: the 30 reasons (form order, printed text), the flag and the statuses."""
     taxonomy = load_taxonomy()
@@ -147,7 +150,7 @@ def labels():
     )
 
 
-@api.get("/model")
+@api.get("/model", responses={200: ModelInfo, 503: ErrorResponse})
 def model_info():
     """The serving model: version, creation, training data, thresholds and test metrics."""
     loaded = serving_model()
@@ -155,7 +158,7 @@ def model_info():
     return jsonify({key: loaded.manifest.get(key) for key in keys})
 
 
-@api.get("/stats")
+@api.get("/stats", responses={200: StatsResponse})
 def stats():
     """Confirmations stored (per role), how often agents accepted the top suggestion, acceptance per label."""
     return jsonify(confirmations.confirmation_stats(current_state().engine))

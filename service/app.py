@@ -10,7 +10,8 @@ import uuid
 from flask import Flask, g, jsonify, request
 from flask_openapi3 import Info, OpenAPI
 
-from service import deadline, errors, state
+from model.masking import mask
+from service import deadline, errors, security_headers, state
 from service.config import Settings
 from service.logs import configure_logging
 
@@ -20,7 +21,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def _start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    # A client's id is kept (one id in nginx's and motivo's logs) unless it is, or holds,
+    # personal data: a CPF or a phone number is a well-formed id too.
+    g.request_id = (
+        incoming if _REQUEST_ID.match(incoming) and mask(incoming) == incoming else uuid.uuid4().hex
+    )
     g.started = time.perf_counter()
 
 
@@ -75,4 +80,5 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.before_request(_start_request)
     deadline.init_app(app, settings.request_cpu_seconds)
     app.after_request(_finish_request)
+    security_headers.init_app(app)
     return app

@@ -37,9 +37,8 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     model_poll_seconds: float = 2.0
     log_level: str = "INFO"
-    # A revoked token is refused within this many seconds, with one database read per token and
-    # worker per period rather than one per request.
-    token_cache_seconds: float = 1.0
+    # A revoked token stops working within this time; each worker reads a token at most this often.
+    token_cache_seconds: float = 0.5
     # Characters per note (observations[i], general_note); a long pasted WhatsApp chat must pass.
     max_field_chars: int = MAX_FIELD_CHARS
     # CPU seconds a request may use before it is answered 503 (sync workers; 0: no limit).

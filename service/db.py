@@ -85,6 +85,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Texts removed (motivo forget, the retention purge) are overwritten with zeros in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

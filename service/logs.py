@@ -11,8 +11,9 @@ from flask import g, has_request_context
 from model.masking import mask
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-# Extras that can quote what a user wrote; the others are identifiers, codes and numbers.
-_FREE_TEXT = {"error", "detail"}
+# Extras that can quote what a user wrote or typed (a form number can be a CPF); the others are
+# identifiers the service made, codes and numbers.
+_FREE_TEXT = {"error", "detail", "form_id", "request_id"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,7 +26,7 @@ class JsonFormatter(logging.Formatter):
             "message": mask(record.getMessage()),
         }
         if has_request_context() and "request_id" in g:
-            entry["request_id"] = g.request_id
+            entry["request_id"] = mask(g.request_id)
         for key, value in record.__dict__.items():
             if key not in _STANDARD:
                 entry[key] = mask(value) if key in _FREE_TEXT and isinstance(value, str) else value

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from training import registry
+from training.exercise import EXERCISE_CASE
 from training.registry import LoadedModel, RegistryError
 
 log = logging.getLogger("motivo.model")
@@ -28,7 +29,9 @@ class ModelHolder:
         self.root = root
         self.poll_seconds = poll_seconds
         self._loaded: LoadedModel | None = None
-        self._refused: str | None = None
+        # The version refused and the state of its files then: the same files stay refused
+        # (logged once), a repaired version is tried again.
+        self._refused: tuple[str, tuple] | None = None
         self._lock = threading.Lock()
         self._watcher_pid: int | None = None
         self.last_error: str | None = None
@@ -55,26 +58,29 @@ class ModelHolder:
         """Load CURRENT if it names another version than the one served; True if swapped."""
         try:
             current = registry.current_version(self.root)
-        except OSError as error:
+        except (OSError, RegistryError) as error:
             self.last_error = f"cannot read the registry: {error}"
             return False
         if current is None:
             self.last_error = "no current model in the registry: run `motivo train`"
             return False
-        if (self._loaded and self._loaded.version == current) or current == self._refused:
+        if self._loaded and self._loaded.version == current:
+            return False
+        if self._refused == (current, _files_state(self.root, current)):
             return False
         with self._lock:
             if self._loaded and self._loaded.version == current:
                 return False
+            state = _files_state(self.root, current)
             try:
                 new = registry.load(current, self.root)
-            except (RegistryError, OSError, EOFError, ValueError, AttributeError, ImportError) as error:
-                self._refused = current
+                _warm_up(new)
+            except Exception as error:  # whatever a bad version does, the old one keeps serving
+                self._refused = (current, state)
                 self.last_error = f"refused model {current}: {error}"
                 log.error("model version refused", extra={"version": current, "error": str(error)})
                 return False
             previous = self._loaded.version if self._loaded else None
-            _warm_up(new)
             self._loaded = new
             self._refused = None
             self.last_error = None
@@ -90,7 +96,17 @@ class ModelHolder:
                 log.exception("model refresh failed")
 
 
-WARM_UP_CASE = {"observations": ["Dra. informou que as clínicas fecharam e não vai processar ninguém."]}
+def _files_state(root: Path | None, version: str) -> tuple:
+    """Size and modification time of a version's files: changes when the version is repaired."""
+    folder = (root or registry.registry_root()) / version
+    state = []
+    for name in (registry.MANIFEST, registry.SIGNATURE, registry.ARTIFACT):
+        try:
+            stat = (folder / name).stat()
+            state.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except OSError:
+            state.append(None)
+    return tuple(state)
 
 
 def _warm_up(loaded: LoadedModel) -> None:
@@ -102,5 +118,5 @@ def _warm_up(loaded: LoadedModel) -> None:
     """
     from model.suggest import suggest
 
-    suggest(loaded.model, WARM_UP_CASE, loaded.version)
+    suggest(loaded.model, EXERCISE_CASE, loaded.version)
     gc.freeze()

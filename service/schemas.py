@@ -174,3 +174,42 @@ class Problem(BaseModel):
 class ErrorResponse(BaseModel):
     error: str
     problems: list[Problem] = []
+
+
+class Label(BaseModel):
+    code: str
+    label: str = Field(description="The form's printed text.")
+    meaning: str
+    forms: list[str] = Field(description="Form versions that print it.")
+
+
+class LabelsResponse(BaseModel):
+    reasons: list[Label]
+    flag: Label
+    statuses: list[Label]
+
+
+class ModelInfo(BaseModel):
+    version: str
+    created_at: str
+    data_hash: str | None
+    train_cases: int | None
+    thresholds: dict[str, float]
+    metrics: dict[str, object]
+    libraries: dict[str, str]
+
+
+class LabelAcceptance(BaseModel):
+    suggested: int
+    confirmed: int
+    accepted: int
+    acceptance: float | None
+
+
+class StatsResponse(BaseModel):
+    confirmations: int
+    confirmations_including_replaced: int
+    latest_by_role: dict[Literal["agent", "qa"], int]
+    agent_confirmations: int
+    top_suggestion_accepted: float | None
+    per_label: dict[str, LabelAcceptance]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -13,6 +15,16 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_NEW = FIXTURES / "forms" / "000_adf6e87cc6378ee1.txt"
 SEED_OLD = FIXTURES / "forms" / "001_2f660eb100fe042a.txt"
+
+
+def pytest_configure(config) -> None:
+    """The session's model-signing key pair lives in a temporary folder, never in the project's var/.
+
+    Set in the environment so that every child (servers, CLI runs, the exercise process) uses it.
+    """
+    keys = Path(tempfile.mkdtemp(prefix="motivo-keys-"))
+    os.environ.setdefault("MOTIVO_SIGNING_KEY", str(keys / "model-signing.key"))
+    os.environ.setdefault("MOTIVO_TRUSTED_KEYS", str(keys / "trusted-keys.pub"))
 
 
 @pytest.fixture

@@ -3,40 +3,52 @@
 Layout:
     <root>/<version>/model.joblib      the fitted MotivoModel
     <root>/<version>/manifest.json     sha256, data hash, labels, thresholds, metrics, versions
+    <root>/<version>/manifest.sig      Ed25519 signature of the version's name and manifest
     <root>/CURRENT                     the serving version's name (replaced atomically)
     <root>/history.jsonl               one JSON line per event (trained, promoted, rolled back)
 
 A version folder appears only complete (written under a temporary name, then renamed), and
 CURRENT only ever names a complete version, so a kill at any point leaves the registry usable.
+Versions are signed when written (training/signing.py) and verified before anything is
+unpickled (training/artifact.py); a version becomes CURRENT only after a child process has
+loaded and exercised it (training/exercise.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import shutil
 import signal
 import tempfile
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import joblib
 
 from model.paths import var_dir
+from training import signing
+from training.artifact import (
+    ARTIFACT,
+    MANIFEST,
+    SIGNATURE,
+    LoadedModel,
+    RegistryError,
+    library_versions,
+    load_version,
+    sha256_bytes,
+    verified_bytes,
+    version_dir,
+)
+from training.artifact import read_manifest as _read_manifest
+from training.artifact import verify as _verify
+from training.exercise import exercise_in_child
 
-ARTIFACT = "model.joblib"
-MANIFEST = "manifest.json"
+__all__ = ["ARTIFACT", "MANIFEST", "SIGNATURE", "LoadedModel", "RegistryError", "library_versions"]
 CURRENT = "CURRENT"
 HISTORY = "history.jsonl"
-# Libraries whose version must match between the process that wrote an artifact and the one
-# loading it: a pickled scikit-learn estimator is only guaranteed to load in the same version.
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "simplemma")
 
 
 def _crash_point(name: str) -> None:
@@ -45,33 +57,8 @@ def _crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-class RegistryError(RuntimeError):
-    """The registry cannot do what was asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class LoadedModel:
-    version: str
-    model: Any
-    manifest: dict[str, Any]
-
-
 def registry_root() -> Path:
     return Path(os.environ.get("MOTIVO_MODEL_DIR") or var_dir() / "models")
-
-
-def library_versions() -> dict[str, str]:
-    versions = {name: metadata.version(name) for name in PINNED_LIBRARIES}
-    versions["python"] = ".".join(platform.python_version_tuple()[:2])
-    return versions
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -84,9 +71,13 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write a small file so that readers see the old or the new content, never a mix."""
+    _write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def _write_atomic_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with open(tmp, "wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
@@ -128,9 +119,14 @@ def history(root: Path | None = None) -> list[dict[str, Any]]:
 
 
 def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None) -> str:
-    """Write a new, complete version folder and return its name (CURRENT is not changed)."""
+    """Write a new, complete, signed version folder and return its name (CURRENT is not changed)."""
+    from model.motivo_model import MotivoModel
+
+    if not isinstance(model, MotivoModel):
+        raise RegistryError(f"the registry keeps fitted models, not a {type(model).__name__}")
     root = root or registry_root()
     root.mkdir(parents=True, exist_ok=True)
+    signing.ensure_signing_key(root)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
     try:
         artifact = staging / ARTIFACT
@@ -142,12 +138,19 @@ def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None)
         full = {
             "version": version,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "artifact_sha256": sha256_file(artifact),
+            "artifact_sha256": sha256_bytes(artifact.read_bytes()),
             "artifact_bytes": artifact.stat().st_size,
             "libraries": library_versions(),
             **manifest,
+            # What serves is the model's own: the manifest states it, and cannot say otherwise.
+            "labels": model.labels,
+            "thresholds": dict(
+                zip(model.labels, [round(float(t), 4) for t in model.decision_thresholds], strict=True)
+            ),
         }
-        (staging / MANIFEST).write_text(json.dumps(full, indent=2, ensure_ascii=False), encoding="utf-8")
+        manifest_bytes = json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8")
+        (staging / MANIFEST).write_bytes(manifest_bytes)
+        (staging / SIGNATURE).write_bytes(signing.sign(version, manifest_bytes, root))
         _fsync_dir(staging)
         _crash_point("before_rename")
         os.rename(staging, root / version)
@@ -158,6 +161,30 @@ def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None)
     _crash_point("before_history")
     append_history({"event": "trained", "version": version, "data_hash": manifest.get("data_hash")}, root)
     return version
+
+
+def sign_version(version: str, root: Path | None = None, resign: bool = False) -> str:
+    """Sign a version with the current private key; returns what was done.
+
+    A version written before signatures is adopted only after its hash and library versions
+    are checked and a child process has loaded and exercised it. One already signed by a
+    trusted key is left alone, or with `resign` (after a key rotation) signed again.
+    """
+    root = root or registry_root()
+    try:
+        _verify(version, root)
+        trusted = True
+    except RegistryError:
+        trusted = False
+    if trusted and not resign:
+        return "already signed by a trusted key"
+    if not trusted:
+        verified_bytes(version, root, signed=False)
+        exercise_in_child(version, root, signed=False)
+    manifest_bytes = (version_dir(root, version) / MANIFEST).read_bytes()
+    _write_atomic_bytes(version_dir(root, version) / SIGNATURE, signing.sign(version, manifest_bytes, root))
+    append_history({"event": "signed", "version": version, "adopted": not trusted}, root)
+    return "signed again with the current key" if trusted else "checked, exercised and signed"
 
 
 def remove_stale_staging(root: Path | None = None, older_than_seconds: float = 3600) -> int:
@@ -186,62 +213,42 @@ def versions(root: Path | None = None) -> list[str]:
 
 
 def current_version(root: Path | None = None) -> str | None:
-    path = (root or registry_root()) / CURRENT
+    """The name CURRENT holds; raises if it holds anything but a version name inside the registry."""
+    root = root or registry_root()
+    path = root / CURRENT
     if not path.exists():
         return None
     name = path.read_text(encoding="utf-8").strip()
-    return name or None
+    if not name:
+        return None
+    version_dir(root, name)
+    return name
 
 
 def read_manifest(version: str, root: Path | None = None) -> dict[str, Any]:
-    path = (root or registry_root()) / version / MANIFEST
-    if not path.exists():
-        raise RegistryError(f"no model version {version!r} in {root or registry_root()}")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise RegistryError(f"manifest of version {version!r} is not valid JSON: {error}") from error
+    """A version's manifest as written, for listing (loading verifies it)."""
+    return _read_manifest(version, root or registry_root())
 
 
 def verify(version: str, root: Path | None = None) -> dict[str, Any]:
-    """The manifest, once the artifact's hash and the library versions are checked; raises otherwise."""
-    root = root or registry_root()
-    manifest = read_manifest(version, root)
-    artifact = root / version / ARTIFACT
-    if not artifact.exists():
-        raise RegistryError(f"version {version!r} has no {ARTIFACT}")
-    digest = sha256_file(artifact)
-    if digest != manifest.get("artifact_sha256"):
-        raise RegistryError(
-            f"version {version!r}: {ARTIFACT} does not match its manifest (sha256 {digest[:12]}… "
-            f"vs {str(manifest.get('artifact_sha256'))[:12]}…): the file was changed or damaged; refusing to load"
-        )
-    expected = manifest.get("libraries", {})
-    installed = library_versions()
-    mismatched = {k: (v, installed.get(k)) for k, v in expected.items() if installed.get(k) != v}
-    if mismatched:
-        detail = ", ".join(f"{k} {a} (installed {b})" for k, (a, b) in sorted(mismatched.items()))
-        raise RegistryError(
-            f"version {version!r} was written with {detail}: incompatible with this installation; "
-            "retrain with `motivo train` or install the listed versions"
-        )
-    return manifest
+    """The manifest, once signature, manifest, artifact hash and library versions are checked."""
+    return _verify(version, root or registry_root())
 
 
 def load(version: str | None = None, root: Path | None = None) -> LoadedModel:
-    """Load a version (default: CURRENT) after verifying it."""
+    """Load a version (default: CURRENT) after verifying it; nothing is unpickled before."""
     root = root or registry_root()
     version = version or current_version(root)
     if version is None:
         raise RegistryError(f"no current model in {root}: run `motivo train` first")
-    manifest = verify(version, root)
-    return LoadedModel(version, joblib.load(root / version / ARTIFACT), manifest)
+    return load_version(version, root)
 
 
 def promote(version: str, root: Path | None = None, reason: str = "manual") -> None:
-    """Make `version` the serving one, after verifying it loads."""
+    """Make `version` the serving one, once a child process has verified, loaded and exercised it."""
     root = root or registry_root()
     verify(version, root)
+    exercise_in_child(version, root)
     previous = current_version(root)
     _crash_point("before_current")
     _write_atomic(root / CURRENT, version + "\n")
@@ -261,7 +268,7 @@ def rollback(root: Path | None = None) -> str:
             previous = event.get("previous")
             if not previous:
                 raise RegistryError(f"version {current!r} was the first promoted: there is nothing before it")
-            verify(previous, root)
+            verify(previous, root)  # exercised when it was promoted; signed files cannot have changed
             _write_atomic(root / CURRENT, previous + "\n")
             append_history({"event": "rolled_back", "version": previous, "previous": current}, root)
             return previous

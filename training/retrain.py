@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model.masking import mask
 from training import registry
 from training.corpus import load_split
 from training.train import data_hash, fit_model, test_metrics, train_version
@@ -194,12 +195,16 @@ def comparison_table(result: RetrainResult) -> str:
         *source_table(data),
     ]
     for item in data.left_out[:20]:
-        lines.append(f"  left out: {item.source} case {item.case_id} (form {item.form_id}): {item.why}")
+        # Cases by id, never by text; a form number an agent typed may be a CPF, so it is masked.
+        lines.append(
+            f"  left out: {item.source} case {item.case_id} (form {mask(str(item.form_id))}): {item.why}"
+        )
     if len(data.left_out) > 20:
         lines.append(f"  ... and {len(data.left_out) - 20} more left out")
     for conflict in data.conflicts[:10]:
         lines.append(
-            f"  conflict: {conflict['source']} forms {conflict['form_ids']} disagree: {conflict['labels']}"
+            f"  conflict: {conflict['source']} forms {[mask(str(f)) for f in conflict['form_ids']]} "
+            f"(cases {conflict['case_ids']}) disagree: {conflict['labels']}"
         )
     header = f"{'set':16s} {'metric':12s} {'current':>9s} {'candidate':>10s} {'change':>8s}"
     lines += ["", header, "-" * len(header)]

@@ -71,13 +71,9 @@ def train_version(
         "train_cases": len(train_cases),
         "test_cases": len(test_cases),
         "training_seconds": round(seconds, 2),
-        "labels": model.labels,
         # Thresholds and calibration come from out-of-fold scores; "writer" folds keep batches whole.
         "oof_folds": model.oof_folds,
         "params": _params(model),
-        "thresholds": dict(
-            zip(model.labels, [round(float(t), 4) for t in model.decision_thresholds], strict=True)
-        ),
         "metrics": {k: metrics[k] for k in ("top1", "top3", "micro_f1", "macro_f1", "abstain_rate", "flag")}
         if metrics
         else {},

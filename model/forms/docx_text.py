@@ -9,7 +9,11 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from model.forms.safe_zip import MB, check_archive, check_xml_parts
+
 _CHECKED_VALUES = {"1", "true", "on"}
+# A retention form unpacks to well under 1 MB; 32 MB leaves room for pasted images.
+MAX_DOCX_UNPACKED = 32 * MB
 
 
 def _legacy_checkbox(element) -> str:
@@ -69,5 +73,10 @@ def _block_lines(container) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    """The document's paragraphs and table rows, in order, one per line."""
+    """The document's paragraphs and table rows, in order, one per line.
+
+    Raises UnsafeArchive (a ValueError) for a zip bomb, damaged XML or XML with entities,
+    before python-docx reads anything.
+    """
+    check_xml_parts(path, check_archive(path, MAX_DOCX_UNPACKED))
     return "\n".join(_block_lines(Document(str(path))))

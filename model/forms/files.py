@@ -46,7 +46,8 @@ def read_form_text(path: Path, encoding: str = "utf-8") -> str:
     if path.suffix.lower() == ".docx":
         try:
             return docx_text(path)
-        except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
+        except (BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as error:
+            # SyntaxError: lxml's XMLSyntaxError on a part the defused pre-check accepted.
             raise FormParseError(f"not a readable .docx file ({error})") from error
     data = path.read_bytes()
     # utf-8-sig also accepts the byte-order mark Windows editors write.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, models, retrain, serve
+from service.cli import audit, data, database, forms, models, privacy, retrain, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,5 +24,7 @@ for command in (
     serve.serve_command,
     serve.tokens_group,
     database.db_group,
+    privacy.forget_command,
+    privacy.purge_command,
 ):
     main.add_command(command)

@@ -11,7 +11,7 @@ from service.cli.options import fail_cleanly
 
 @click.group("models")
 def models_group() -> None:
-    """The model registry: list, promote, rollback, history."""
+    """The model registry: list, promote, rollback, history, sign, rotate-key."""
 
 
 @models_group.command("list")
@@ -43,6 +43,41 @@ def models_promote(version: str) -> None:
 
     registry.promote(version, reason="motivo models promote")
     click.echo(f"current model: {version}")
+
+
+@models_group.command("sign")
+@click.argument("versions", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every version of the registry.")
+@click.option("--resign", is_flag=True, help="Sign again versions a trusted key signed (after rotate-key).")
+@fail_cleanly
+def models_sign(versions: tuple[str, ...], every: bool, resign: bool) -> None:
+    """Adopt VERSIONS written before signatures (or re-sign after a key rotation).
+
+    Each is checked (artifact hash, library versions), loaded and exercised in a separate process,
+    then signed with the private key. A version already signed by a trusted key is left as is.
+    """
+    from training import registry
+
+    names = registry.versions() if every else list(versions)
+    if not names:
+        raise click.UsageError("name a VERSION or pass --all")
+    for version in names:
+        click.echo(f"{version}: {registry.sign_version(version, resign=resign)}")
+
+
+@models_group.command("rotate-key")
+@fail_cleanly
+def models_rotate_key() -> None:
+    """Replace the signing key; its public key joins the trusted ones (the old one stays trusted
+    until you delete its line from the trusted-keys file)."""
+    from training import signing
+
+    public = signing.rotate_signing_key()
+    click.echo(f"new signing key {signing.signing_key_path()} (public {public})")
+    click.echo(
+        f"trusted keys: {signing.trusted_keys_path()}; re-sign what you keep with "
+        "`motivo models sign --all --resign`, then delete the old key's line"
+    )
 
 
 @models_group.command("rollback")

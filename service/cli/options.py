@@ -48,10 +48,11 @@ def fail_cleanly(function: Callable) -> Callable:
         from service.migrate import SchemaOutOfDate
         from training.corpus import CorpusError
         from training.registry import RegistryError
+        from training.signing import SignatureError
 
         try:
             return function(*args, **kwargs)
-        except (RegistryError, CorpusError, UnknownLabelError, SchemaOutOfDate) as error:
+        except (RegistryError, SignatureError, CorpusError, UnknownLabelError, SchemaOutOfDate) as error:
             raise click.ClickException(str(error)) from error
 
     return wrapper

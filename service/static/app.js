@@ -84,8 +84,10 @@
   const NETWORK_ERROR = "Não foi possível falar com o serviço motivo. Verifique a conexão e tente de novo — o que você digitou continua no formulário.";
 
   // ---- token ----------------------------------------------------------------------------
+  // The token lasts the browser session unless the agent asks to be remembered (agents' PCs
+  // may be shared); drafts hold unmasked notes, so they never outlive the tab.
   function token() {
-    return localStorage.getItem(TOKEN_KEY) || "";
+    return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || "";
   }
   function showTokenPanel(rejected) {
     if (rejected) $("token-state").textContent = "Token recusado pelo serviço";
@@ -100,7 +102,9 @@
     event.preventDefault();
     const value = $("token-input").value.trim();
     if (!value) return;
-    localStorage.setItem(TOKEN_KEY, value);
+    sessionStorage.setItem(TOKEN_KEY, value);
+    if ($("token-remember").checked) localStorage.setItem(TOKEN_KEY, value);
+    else localStorage.removeItem(TOKEN_KEY);
     $("token-panel").hidden = true;
     refreshTokenState();
     clearMessage();
@@ -126,11 +130,11 @@
       ticked: reasonRows.filter((r) => r.querySelector("input").checked).map((r) => r.dataset.code),
       status: (document.querySelector('input[name="status"]:checked') || {}).value || null,
     };
-    localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
   }
   function restoreDraft() {
     try {
-      const draft = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null");
+      const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
       if (!draft) return;
       $("form-id").value = draft.form_id || "";
       draftFormId = draft.draft_form_id || null;
@@ -138,7 +142,7 @@
       (draft.ticked || []).forEach((code) => { const box = $(`reason-${code}`); if (box) box.checked = true; });
       if (draft.status) { const radio = $(`status-${draft.status}`); if (radio) radio.checked = true; }
     } catch (error) {
-      localStorage.removeItem(DRAFT_KEY);
+      sessionStorage.removeItem(DRAFT_KEY);
     }
   }
 
@@ -407,7 +411,7 @@
     draftFormId = null;
     notes.forEach((box) => { box.value = ""; paint(box, []); });
     document.querySelectorAll('input[type="checkbox"], input[type="radio"]').forEach((input) => { input.checked = false; });
-    localStorage.removeItem(DRAFT_KEY);
+    sessionStorage.removeItem(DRAFT_KEY);
     lastSuggestion = null;
     suggestionFor = null;
     renderSuggestion(null);
@@ -424,6 +428,7 @@
   });
 
   // ---- start ----------------------------------------------------------------------------
+  localStorage.removeItem(DRAFT_KEY); // a draft an older page version left behind
   refreshTokenState();
   restoreDraft();
   notes.forEach((box) => paint(box, []));

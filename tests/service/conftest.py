@@ -104,7 +104,8 @@ class LiveServer:
             except json.JSONDecodeError:
                 return error.code, {"raw": payload.decode(errors="replace")}
 
-    def start(self) -> None:
+    def start(self, ready_path: str = "/readyz") -> None:
+        """Start `motivo serve` and wait until `ready_path` answers 200 (/healthz: serving, model or not)."""
         command = [
             sys.executable,
             "-m",
@@ -126,7 +127,7 @@ class LiveServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if self.call("GET", "/readyz", token=None, timeout=1)[0] == 200:
+                if self.call("GET", ready_path, token=None, timeout=1)[0] == 200:
                     return
             except OSError:
                 pass

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,38 @@ def test_motivo_serve_upgrades_a_release_0_1_database_before_serving(trained, tm
     engine = db.make_engine(url)
     migrate.require_current(engine)
     engine.dispose()
+
+
+def test_a_release_0_1_database_and_unsigned_registry_serve_after_motivo_models_sign(trained, tmp_path):
+    """The upgrade path: the old registry is refused (not signed) until the operator adopts it."""
+    from tests.service.conftest import LiveServer, free_port, server_env
+
+    registry_copy = tmp_path / "registry"
+    shutil.copytree(trained["root"], registry_copy)
+    for signature in registry_copy.glob("*/manifest.sig"):
+        signature.unlink()  # as the previous release wrote it
+    url = f"sqlite:///{tmp_path / 'release.db'}"
+    write_release_database(url)
+    server = LiveServer(f"http://127.0.0.1:{free_port()}", "token-ana", server_env(registry_copy, url))
+    server.start(ready_path="/healthz")
+    try:
+        status, body = server.call("GET", "/readyz", token=None)
+        assert status == 503 and "not signed" in body["reason"] and "motivo models sign" in body["reason"]
+        assert server.call("POST", "/v1/suggest", {"observations": ["Dra. vai se aposentar"]})[0] == 503
+        signed = subprocess.run(
+            [sys.executable, "-m", "service.cli", "models", "sign", "--all"],
+            env={**server.env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert signed.returncode == 0 and "checked, exercised and signed" in signed.stdout, signed.stderr
+        deadline = time.monotonic() + 20
+        while server.call("GET", "/readyz", token=None)[0] != 200:
+            assert time.monotonic() < deadline, "not serving 20 s after motivo models sign"
+            time.sleep(0.3)
+        status, body = server.call("POST", "/v1/suggest", {"observations": ["Dra. vai se aposentar"]})
+        assert status == 200 and body["model_version"] == trained["version"]
+        assert server.call("GET", "/v1/stats")[1]["confirmations"] == 3
+    finally:
+        server.stop()

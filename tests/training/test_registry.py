@@ -7,40 +7,55 @@ import os
 
 import pytest
 
-from training import registry
+from training import registry, signing
 from training.registry import RegistryError
 
 
-class Tiny:
-    """A stand-in model: the registry stores any picklable object."""
-
-    def __init__(self, value):
-        self.value = value
+@pytest.fixture
+def model(trained):
+    return trained["model"]
 
 
-def test_a_saved_version_loads_with_its_manifest(tmp_path):
-    version = registry.save_version(Tiny(1), {"data_hash": "abc"}, tmp_path)
+def save(model, root, tag) -> str:
+    """A version of the session's model, told apart by its data hash."""
+    return registry.save_version(model, {"data_hash": str(tag)}, root)
+
+
+def test_a_saved_version_loads_with_its_manifest(tmp_path, model):
+    version = save(model, tmp_path, "abc")
     loaded = registry.load(version, tmp_path)
-    assert loaded.model.value == 1
+    assert loaded.model.labels == model.labels
     assert loaded.manifest["data_hash"] == "abc"
-    assert loaded.manifest["artifact_sha256"] == registry.sha256_file(tmp_path / version / "model.joblib")
+    data = (tmp_path / version / "model.joblib").read_bytes()
+    assert loaded.manifest["artifact_sha256"] == registry.sha256_bytes(data)
     assert loaded.manifest["libraries"]["scikit-learn"]
+    assert loaded.manifest["thresholds"] == dict(
+        zip(model.labels, [round(float(t), 4) for t in model.decision_thresholds], strict=True)
+    )
 
 
-def test_a_tampered_artifact_is_refused(tmp_path):
-    version = registry.save_version(Tiny(1), {}, tmp_path)
+def test_the_registry_keeps_only_models(tmp_path):
+    with pytest.raises(RegistryError, match="not a dict"):
+        registry.save_version({"not": "a model"}, {}, tmp_path)
+    assert registry.versions(tmp_path) == []
+
+
+def test_a_tampered_artifact_is_refused(tmp_path, model):
+    version = save(model, tmp_path, 1)
     with open(tmp_path / version / "model.joblib", "ab") as handle:
         handle.write(b"x")
     with pytest.raises(RegistryError, match="does not match its manifest"):
         registry.load(version, tmp_path)
 
 
-def test_an_artifact_from_other_library_versions_is_refused(tmp_path):
-    version = registry.save_version(Tiny(1), {}, tmp_path)
+def test_an_artifact_from_other_library_versions_is_refused(tmp_path, model):
+    version = save(model, tmp_path, 1)
     path = tmp_path / version / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["libraries"]["scikit-learn"] = "0.24.2"
     path.write_text(json.dumps(manifest))
+    signature = signing.sign(version, path.read_bytes())  # the key holder signed it: still refused
+    (tmp_path / version / "manifest.sig").write_bytes(signature)
     with pytest.raises(RegistryError, match=r"scikit-learn 0\.24\.2 \(installed"):
         registry.load(version, tmp_path)
 
@@ -50,14 +65,12 @@ def test_no_current_model_is_a_clear_error(tmp_path):
         registry.load(None, tmp_path)
 
 
-def test_promote_and_rollback_move_current(tmp_path):
-    a = registry.save_version(Tiny("a"), {}, tmp_path)
-    b = registry.save_version(Tiny("b"), {}, tmp_path)
-    c = registry.save_version(Tiny("c"), {}, tmp_path)
+def test_promote_and_rollback_move_current(tmp_path, model):
+    a, b, c = (save(model, tmp_path, tag) for tag in "abc")
     registry.promote(a, tmp_path)
     registry.promote(b, tmp_path)
     registry.promote(c, tmp_path)
-    assert registry.load(None, tmp_path).model.value == "c"
+    assert registry.load(None, tmp_path).manifest["data_hash"] == "c"
     assert registry.rollback(tmp_path) == b
     assert registry.current_version(tmp_path) == b
     assert registry.rollback(tmp_path) == a  # what served before b, not c again
@@ -67,9 +80,9 @@ def test_promote_and_rollback_move_current(tmp_path):
     assert events.count("promoted") == 3 and events.count("rolled_back") == 2
 
 
-def test_a_broken_version_cannot_be_promoted(tmp_path):
-    good = registry.save_version(Tiny(1), {}, tmp_path)
-    bad = registry.save_version(Tiny(2), {}, tmp_path)
+def test_a_broken_version_cannot_be_promoted(tmp_path, model):
+    good = save(model, tmp_path, 1)
+    bad = save(model, tmp_path, 2)
     registry.promote(good, tmp_path)
     (tmp_path / bad / "model.joblib").write_bytes(b"garbage")
     with pytest.raises(RegistryError):
@@ -77,8 +90,8 @@ def test_a_broken_version_cannot_be_promoted(tmp_path):
     assert registry.current_version(tmp_path) == good
 
 
-def test_half_written_versions_and_history_lines_are_ignored(tmp_path):
-    version = registry.save_version(Tiny(1), {}, tmp_path)
+def test_half_written_versions_and_history_lines_are_ignored(tmp_path, model):
+    version = save(model, tmp_path, 1)
     (tmp_path / ".staging-abc").mkdir()
     (tmp_path / "20990101-000000").mkdir()  # no manifest: an interrupted copy, not a version
     with open(tmp_path / "history.jsonl", "a") as handle:
@@ -87,9 +100,9 @@ def test_half_written_versions_and_history_lines_are_ignored(tmp_path):
     assert [e["event"] for e in registry.history(tmp_path)] == ["trained"]
 
 
-def test_current_is_replaced_not_rewritten_in_place(tmp_path):
-    a = registry.save_version(Tiny(1), {}, tmp_path)
-    b = registry.save_version(Tiny(2), {}, tmp_path)
+def test_current_is_replaced_not_rewritten_in_place(tmp_path, model):
+    a = save(model, tmp_path, 1)
+    b = save(model, tmp_path, 2)
     registry.promote(a, tmp_path)
     before = os.stat(tmp_path / "CURRENT").st_ino
     registry.promote(b, tmp_path)

@@ -6,7 +6,7 @@ import pytest
 
 from training.corpus import load_split
 from training.guard import vocabulary
-from training.retrain import MIN_CONFIRMED_TEST, gate, too_small
+from training.retrain import MIN_CONFIRMED_TEST, RetrainResult, comparison_table, gate, too_small
 from training.training_set import build, in_holdout, text_key
 
 NOTES = [
@@ -176,3 +176,17 @@ def test_the_gate_refuses_a_fall_beyond_tolerance_on_either_set():
     assert gate(worse, current, tolerances) == [
         "macro_f1 on corpus test fell from 0.9000 to 0.8500 (tolerance 0.01)"
     ]
+
+
+def test_the_retrain_report_names_cases_by_id_never_by_text_and_masks_form_ids(known):
+    confirmed = [
+        case(NOTES[0], ("glosas",), form_id="529.982.247-25", id=41),
+        case(NOTES[0], ("valores",), form_id="F-2", id=42),
+        case("xyzzy plugh", form_id="F-3", id=43),  # left out by the guard
+    ]
+    data = build([], [], confirmed, holdout=0.0, known=known)
+    assert data.conflicts and data.left_out
+    report = comparison_table(RetrainResult(data, {}, None, None, False, ["a test"], trained=False))
+    assert "41" in report and "42" in report and "43" in report
+    assert "aposentar" not in report and "xyzzy" not in report
+    assert "529.982.247-25" not in report and "<CPF>" in report

@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.cases import check_texts
 from model.forms.files import FORM_SUFFIXES, FailedImport, import_forms
+from model.forms.safe_zip import MB, UnsafeArchive, check_archive
 from model.jsonl import json_object
 from model.normalize import match_key
 from model.taxonomy import Taxonomy, UnknownLabelError, load_taxonomy
@@ -25,6 +26,11 @@ TRUE_VALUES = {"true", "1", "sim", "s", "x", "yes", "y", "verdadeiro", "☒", "m
 FALSE_VALUES = {"false", "0", "nao", "n", "no", "", "falso", "☐"}
 NOTE_COLUMN = re.compile(r"^(?:obs|observa\w*|contato|contact|note|nota)\D{0,3}([1-5])$")
 CSV_CHUNK_ROWS = 5000
+# Limits, so that one input cannot take the machine's memory or hours of CPU (CSV is streamed;
+# an XLSX sheet is read whole by openpyxl, roughly 10x its unpacked XML in memory).
+MAX_TABLE_ROWS = 1_000_000
+MAX_XLSX_ROWS = 100_000
+MAX_XLSX_UNPACKED = 64 * MB
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ def _table_layout(frame_columns: Sequence[str], columns: Columns, taxonomy: Taxo
 
 
 def _table_rows(
-    frames: Iterator[pd.DataFrame], path: Path, columns: Columns, taxonomy: Taxonomy
+    frames: Iterator[pd.DataFrame], path: Path, columns: Columns, taxonomy: Taxonomy, max_rows: int
 ) -> Iterator[AuditRow | BadRow]:
     layout = None
     row_number = 1  # the header is row 1, as a spreadsheet numbers it
@@ -180,6 +186,9 @@ def _table_rows(
         for record in frame.to_dict("records"):
             row_number += 1
             source = f"{path}:{row_number}"
+            if row_number - 1 > max_rows:
+                yield BadRow(source, f"more than {max_rows} rows: the rest of the file is skipped (split it)")
+                return
 
             def cell(name: str | None, record: dict[str, Any] = record) -> Any:
                 return None if name is None else record.get(name)
@@ -265,16 +274,21 @@ def read_audit_input(paths: Sequence[Path], columns: Columns | None = None) -> I
                 frames = pd.read_csv(
                     path, dtype=str, keep_default_na=False, chunksize=CSV_CHUNK_ROWS, encoding="utf-8"
                 )
-                yield from _table_rows(frames, path, columns, taxonomy)
+                yield from _table_rows(frames, path, columns, taxonomy, MAX_TABLE_ROWS)
             except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
                 yield BadRow(str(path), f"cannot read CSV: {error}")
         elif suffix in (".xlsx", ".xlsm"):
             try:
-                frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-            except (ValueError, OSError, KeyError) as error:
+                check_archive(path, MAX_XLSX_UNPACKED)
+                # openpyxl parses with defusedxml when it is installed (it is: a dependency).
+                frame = pd.read_excel(path, dtype=str, keep_default_na=False, nrows=MAX_XLSX_ROWS + 1)
+            except UnsafeArchive as error:
+                yield BadRow(str(path), f"cannot read XLSX: {error}; export it as CSV")
+                continue
+            except (ValueError, OSError, KeyError, SyntaxError) as error:
                 yield BadRow(str(path), f"cannot read XLSX: {error}")
                 continue
-            yield from _table_rows(iter([frame]), path, columns, taxonomy)
+            yield from _table_rows(iter([frame]), path, columns, taxonomy, MAX_XLSX_ROWS)
         else:
             yield BadRow(
                 str(path),

@@ -9,7 +9,6 @@ chunk's findings are sorted and spilled to a file; the spills are merged into th
 from __future__ import annotations
 
 import collections
-import csv
 import heapq
 import itertools
 import json
@@ -27,6 +26,7 @@ import numpy as np
 from model.motivo_model import MotivoModel
 from training.audit.findings import audit_cases
 from training.audit.inputs import AuditRow, BadRow
+from training.safe_csv import SafeWriter
 
 FINDING_COLUMNS = [
     "rank",
@@ -146,7 +146,7 @@ def write_audit(
     sequence = itertools.count()
     try:
         with open(out_dir / "errors.csv", "w", newline="", encoding="utf-8") as errors_file:
-            errors = csv.writer(errors_file)
+            errors = SafeWriter(errors_file)
             errors.writerow(ERROR_COLUMNS)
             for row, findings in results:
                 summary.forms_read += 1
@@ -221,7 +221,7 @@ def _merge(spills: list[Path], target: Path) -> None:
         streams = [(json.loads(line) for line in handle) for handle in files]
         merged = heapq.merge(*streams, key=lambda item: (-item[0], item[1]))
         with open(target, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = SafeWriter(out)
             writer.writerow(FINDING_COLUMNS)
             for rank, (_, _, values) in enumerate(merged, 1):
                 writer.writerow([rank, *values])

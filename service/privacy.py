@@ -1,0 +1,69 @@
+"""Personal data over time (LGPD): a form's texts forgotten on request, all texts after the retention period.
+
+Removing a text keeps the row: its labels, who confirmed it and when, so statistics and the
+acceptance of suggestions stay what they were; the notes become an empty list and the general
+note an empty string (such a row no longer trains: the guard needs a text). On SQLite the
+freed bytes are zeroed (secure_delete) and the write-ahead log truncated; on PostgreSQL the
+table is vacuumed so the old row versions are no longer reachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy.engine import Engine
+
+from service.db import confirmations
+
+NO_NOTES = "[]"
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a removal touched: confirmation rows whose texts were emptied, and their form ids."""
+
+    rows: int
+    forms: list[str]
+
+
+def _has_text():
+    c = confirmations.c
+    return or_(c.observations != NO_NOTES, c.general_note != "")
+
+
+def _remove_texts(engine: Engine, where) -> Removed:
+    c = confirmations.c
+    with engine.begin() as connection:
+        forms = sorted(
+            {row.form_id for row in connection.execute(select(c.form_id).where(and_(where, _has_text())))}
+        )
+        result = connection.execute(
+            update(confirmations)
+            .where(and_(where, _has_text()))
+            .values(observations=NO_NOTES, general_note="")
+        )
+    _scrub(engine)
+    return Removed(result.rowcount or 0, forms)
+
+
+def _scrub(engine: Engine) -> None:
+    """Make the old versions of the rows unreachable on disk too."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM confirmations"))
+
+
+def forget_form(engine: Engine, form_id: str) -> Removed:
+    """Empty the texts of every confirmation of `form_id` (the latest and those it replaced)."""
+    return _remove_texts(engine, confirmations.c.form_id == form_id)
+
+
+def purge_older_than(engine: Engine, days: float, now: datetime | None = None) -> Removed:
+    """Empty the texts of confirmations stored more than `days` ago."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    return _remove_texts(engine, confirmations.c.created_at < cutoff)

@@ -1,0 +1,56 @@
+"""Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing.
+
+The agents' page loads only its own script and stylesheet, so its policy allows nothing else
+(no inline script or style, no other origin). The Swagger UI under /docs ships inline
+scripts, so it alone gets 'unsafe-inline' for them; it holds no data of its own.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+PAGE_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+DOCS_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _add_headers(response: Response) -> Response:
+    docs = request.path.startswith("/docs")
+    response.headers.setdefault("Content-Security-Policy", DOCS_POLICY if docs else PAGE_POLICY)
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith("/v1"):
+        # Suggestions and confirmations quote the notes: no cache may keep them.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_add_headers)

@@ -46,6 +46,12 @@ class Analysis:
         return self.features.indices[part], self.features.data[part]
 
 
+# The layout of a fitted MotivoModel's pickle. Raised whenever a change means an older pickle
+# can no longer be read right; the registry refuses a version of another format by name.
+# 1: release 0.1. 2: TF-IDF norm floor, raw coef_ with per-label calibrators, agent clauses.
+MODEL_FORMAT = 2
+
+
 # A reason from half its threshold up to its threshold is shown as "possível": a hint, not a
 # suggestion, so that a reason just under its threshold does not vanish while the agent types.
 POSSIBLE_SHARE = 0.5

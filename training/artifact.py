@@ -20,6 +20,7 @@ from typing import Any
 
 import joblib
 
+from model.motivo_model import MODEL_FORMAT
 from training import signing
 
 ARTIFACT = "model.joblib"
@@ -151,7 +152,18 @@ def verified_bytes(version: str, root: Path, signed: bool = True) -> tuple[dict[
             f"vs {manifest['artifact_sha256'][:12]}…): the file was changed or damaged; refusing to load"
         )
     _check_libraries(version, manifest)
+    _check_format(version, manifest)
     return manifest, data
+
+
+def _check_format(version: str, manifest: dict[str, Any]) -> None:
+    # A version written before formats were recorded is format 1 (release 0.1).
+    written = manifest.get("model_format", 1)
+    if written != MODEL_FORMAT:
+        raise RegistryError(
+            f"version {version!r} holds a model of format {written!r}, and this motivo reads format "
+            f"{MODEL_FORMAT}: retrain with `motivo train` (or `motivo retrain`)"
+        )
 
 
 def verify(version: str, root: Path) -> dict[str, Any]:

@@ -120,7 +120,7 @@ def history(root: Path | None = None) -> list[dict[str, Any]]:
 
 def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None) -> str:
     """Write a new, complete, signed version folder and return its name (CURRENT is not changed)."""
-    from model.motivo_model import MotivoModel
+    from model.motivo_model import MODEL_FORMAT, MotivoModel
 
     if not isinstance(model, MotivoModel):
         raise RegistryError(f"the registry keeps fitted models, not a {type(model).__name__}")
@@ -141,6 +141,7 @@ def save_version(model: Any, manifest: dict[str, Any], root: Path | None = None)
             "artifact_sha256": sha256_bytes(artifact.read_bytes()),
             "artifact_bytes": artifact.stat().st_size,
             "libraries": library_versions(),
+            "model_format": MODEL_FORMAT,
             **manifest,
             # What serves is the model's own: the manifest states it, and cannot say otherwise.
             "labels": model.labels,

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from model.motivo_model import MODEL_FORMAT
 from training import registry, signing
 from training.registry import RegistryError
 
@@ -57,6 +58,26 @@ def test_an_artifact_from_other_library_versions_is_refused(tmp_path, model):
     signature = signing.sign(version, path.read_bytes())  # the key holder signed it: still refused
     (tmp_path / version / "manifest.sig").write_bytes(signature)
     with pytest.raises(RegistryError, match=r"scikit-learn 0\.24\.2 \(installed"):
+        registry.load(version, tmp_path)
+
+
+@pytest.mark.parametrize("written", [None, 1])
+def test_a_model_of_another_format_is_refused_naming_the_retrain(tmp_path, model, written):
+    """A version from release 0.1 (no format recorded) or of an older format is not unpickled by
+    code that reads its internals differently."""
+    version = save(model, tmp_path, 1)
+    path = tmp_path / version / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["model_format"] == MODEL_FORMAT
+    if written is None:
+        del manifest["model_format"]
+    else:
+        manifest["model_format"] = written
+    path.write_text(json.dumps(manifest))
+    (tmp_path / version / "manifest.sig").write_bytes(signing.sign(version, path.read_bytes()))
+    with pytest.raises(
+        RegistryError, match=rf"format 1, and this motivo reads format {MODEL_FORMAT}.*motivo train"
+    ):
         registry.load(version, tmp_path)
 
 

@@ -186,6 +186,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--soak", type=int, default=50_000, help="unique-vocabulary requests (0: none)")
     args = parser.parse_args()
+    # Stopped from outside (timeout, Ctrl-C): still stop the server in `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="motivo-bench-"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -203,27 +204,25 @@ def test_no_badge_says_100_or_0_percent(page, live_server):
     assert percents and all(1 <= p <= 99 for p in percents), texts
 
 
-POSSIBLE_CANDIDATES = [
-    "a agenda do convênio anda meio parada",
-    "o pessoal do plano quase não aparece mais",
-    "dr achou a tabela meio fraca",
-    "o portal estava lento ontem",
-    "a guia demorou um pouco",
-    "ela comentou que a clínica pode mudar de dono",
-    "pensando em fazer uma pós",
-    "dr anda cansado, pensa em parar",
-]
+def candidate_notes(data: Path):
+    """The first words of the test split's notes: what an agent has typed when a reason is only hinted."""
+    for path in sorted((data / "cases").glob("t*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = json.loads(line)["observations"][0].split()
+            for size in (6, 9, 12):
+                yield " ".join(words[:size])
 
 
-def test_a_reason_just_under_its_threshold_is_shown_as_possivel_with_its_evidence(page, live_server):
+def test_a_reason_just_under_its_threshold_is_shown_as_possivel_with_its_evidence(page, live_server, trained):
     found = None
-    for note in POSSIBLE_CANDIDATES:
+    for tried, note in enumerate(candidate_notes(trained["data"])):
         status, answer = live_server.call("POST", "/v1/suggest", {"observations": [note]})
         possible = [r for r in answer["reasons"] if r["possible"] and r["evidence"]]
-        if status == 200 and possible:
+        if status == 200 and possible and not any(r["suggested"] for r in answer["reasons"]):
             found = note, possible[0]
             break
-    assert found, "none of the candidate notes gives a possible reason with evidence"
+        assert tried < 3000, "no half-typed test note gives a possible reason with evidence"
+    assert found
     note, reason = found
     save_token(page, live_server.token)
     page.get_by_label("1º contato — Obs.").fill(note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -240,6 +241,28 @@ class MotivoModel(BaseEstimator):
     def decision_thresholds(self) -> np.ndarray:
         check_is_fitted(self, "thresholds_")
         return np.append(self.thresholds_, self.flag_threshold_)
+
+    def with_thresholds(self, changes: dict[str, float]) -> MotivoModel:
+        """A copy whose decision thresholds are `changes` (label code -> threshold in (0, 1)); the
+        weights and calibration are shared, only where each label is decided moves."""
+        check_is_fitted(self, "thresholds_")
+        labels = self.labels
+        for code, value in changes.items():
+            if code not in labels:
+                raise ValueError(f"unknown label {code!r}: one of {labels}")
+            if not isinstance(value, int | float) or not 0.0 < float(value) < 1.0:
+                raise ValueError(
+                    f"threshold of {code!r} must be a number between 0 and 1 (exclusive), got {value!r}"
+                )
+        changed = copy.copy(self)
+        changed.thresholds_ = self.thresholds_.copy()
+        for code, value in changes.items():
+            column = labels.index(code)
+            if column < len(self.reason_codes):
+                changed.thresholds_[column] = float(value)
+            else:
+                changed.flag_threshold_ = float(value)
+        return changed
 
     def coefficients(self, column: int) -> tuple[np.ndarray, float]:
         """The raw linear weights and intercept behind one label column (before calibration)."""

@@ -93,3 +93,35 @@ def train_from_corpus(
     if registry.current_version(root) is None:
         registry.promote(version, root, reason="first model")
     return version, model, manifest
+
+
+def retune_version(
+    version: str,
+    changes: dict[str, float],
+    test_cases: Sequence[dict[str, Any]] = (),
+    root: Path | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Write a new version: `version`'s model with some thresholds moved, measured again on
+    `test_cases` (CURRENT unchanged). Thresholds are part of a signed version, so a change is
+    promoted, and rolled back, like any other version."""
+    loaded = registry.load(version, root)
+    model = loaded.model.with_thresholds(changes)
+    metrics = test_metrics(model, test_cases) if test_cases else {}
+    before = dict(zip(model.labels, loaded.model.decision_thresholds.round(4).tolist(), strict=True))
+    manifest = {
+        **{
+            k: loaded.manifest[k]
+            for k in ("data_hash", "train_cases", "oof_folds", "params")
+            if k in loaded.manifest
+        },
+        "test_cases": len(test_cases),
+        "derived_from": version,
+        "thresholds_changed": {
+            code: {"from": before[code], "to": round(float(v), 4)} for code, v in changes.items()
+        },
+        "metrics": {k: metrics[k] for k in ("top1", "top3", "micro_f1", "macro_f1", "abstain_rate", "flag")}
+        if metrics
+        else {},
+    }
+    new_version = registry.save_version(model, manifest, root)
+    return new_version, registry.read_manifest(new_version, root)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
-from service.cli.options import fail_cleanly
+from service.cli.options import data_option, fail_cleanly
 
 
 @click.group("models")
@@ -124,3 +125,49 @@ def models_history(as_json: bool) -> None:
             for reason in event.get("why", []):
                 line += f"\n      refused: {reason}"
         click.echo(line)
+
+
+@models_group.command("thresholds")
+@click.argument("version")
+@click.option(
+    "--set", "changes", multiple=True, metavar="CODE=VALUE", help="A label's new threshold (repeatable)."
+)
+@click.option("--promote", is_flag=True, help="Serve the new version at once.")
+@data_option
+@fail_cleanly
+def models_thresholds(version: str, changes: tuple[str, ...], promote: bool, data: Path | None) -> None:
+    """Show VERSION's thresholds, or write a new version with some of them moved (--set).
+
+    The new version is measured again on the corpus test split and signed; promote it (here with
+    --promote, or later) and roll it back like any other version.
+    """
+    from training import registry
+    from training.corpus import load_split
+    from training.train import retune_version
+
+    if not changes:
+        for code, value in registry.read_manifest(version)["thresholds"].items():
+            click.echo(f"{code:40s} {value:.4f}")
+        return
+    parsed: dict[str, float] = {}
+    for change in changes:
+        code, _, value = change.partition("=")
+        try:
+            parsed[code.strip()] = float(value)
+        except ValueError:
+            raise click.UsageError(f"--set {change!r}: expected CODE=VALUE, VALUE a number") from None
+    try:
+        new_version, manifest = retune_version(version, parsed, load_split("test", data))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    for code, change in manifest["thresholds_changed"].items():
+        click.echo(f"{code}: {change['from']:.4f} -> {change['to']:.4f}")
+    m = manifest.get("metrics") or {}
+    if m:
+        click.echo(
+            f"test split: top-1 {m['top1']:.3f} macro F1 {m['macro_f1']:.3f} flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
+        )
+    click.echo(f"new version: {new_version}")
+    if promote:
+        registry.promote(new_version, reason=f"thresholds changed from {version}")
+        click.echo(f"current model: {new_version}")

@@ -1,4 +1,5 @@
-"""The agents' page at / (pt-BR): the retention form's fields, suggestions as badges, confirmation."""
+"""The pages (pt-BR): the agents' form at / (suggestions as badges, confirmation) and the QA
+review queue at /revisao (one key per decision)."""
 
 from __future__ import annotations
 
@@ -21,4 +22,12 @@ def index():
         flag=taxonomy.flag,
         statuses=taxonomy.statuses,
         contacts=range(1, MAX_CONTACTS + 1),
+    )
+
+
+@page.get("/revisao")
+def review():
+    taxonomy = load_taxonomy()
+    return render_template(
+        "review.html", reasons=taxonomy.reasons, flag=taxonomy.flag, statuses=taxonomy.statuses
     )

@@ -122,6 +122,8 @@
     if (!answer) return;
     const share = answer.upheld_share === null ? "—" : `${Math.round(answer.upheld_share * 100)}%`;
     $("batch-summary").textContent = `${answer.findings} achados · ${answer.decided} decididos · procedentes ${share}`;
+    const option = $("batch").selectedOptions[0];
+    if (option) option.textContent = `${answer.batch} (${answer.decided} de ${answer.findings} decididos)`;
     const body = document.querySelector("#stats-table tbody");
     body.replaceChildren();
     Object.entries(answer.by_agent).forEach(([agent, t]) => {

@@ -133,3 +133,38 @@ def test_a_form_without_an_id_gets_the_same_id_from_its_text_every_time(registry
     assert first.exit_code == second.exit_code == 0
     (form_id,) = ids
     assert form_id.startswith("txt-") and {f["form_id"] for f in csv_rows(out / "findings.csv")} == ids
+
+
+def test_a_finding_qa_rejected_is_not_raised_again_for_the_same_form_and_text(
+    registry_env, tmp_path, monkeypatch
+):
+    from service import reviews
+    from tests.service.conftest import migrated
+
+    database = f"sqlite:///{tmp_path / 'motivo.db'}"
+    engine = migrated(database)
+    monkeypatch.setenv("MOTIVO_DATABASE_URL", database)
+    path = tmp_path / "forms.jsonl"
+    form = {"id": "R-1", "observations": ["Dra. vai se aposentar em dezembro"], "reasons": ["glosas"]}
+    form |= {"judicializacao": False, "status": "desligamento", "agent": "Ana"}
+    path.write_text(json.dumps(form) + "\n", encoding="utf-8")
+
+    first, out = audit(tmp_path, path, "--review", "lote-1")
+    assert first.exit_code == 0, first.output
+    stored = reviews.list_items(engine, "lote-1")
+    (glosas,) = [i for i in stored if i["code"] == "glosas"]
+    assert "review batch 'lote-1': " in first.output
+    reviews.decide(engine, glosas["id"], "rejected", None, "qa.maria")
+
+    second, out = audit(tmp_path, path, "--review", "lote-2")
+    assert second.exit_code == 0, second.output
+    assert "1 findings QA already rejected" in second.output
+    assert ("R-1", "glosas") not in {(f["form_id"], f["code"]) for f in csv_rows(out / "findings.csv")}
+    assert "glosas" not in {i["code"] for i in reviews.list_items(engine, "lote-2")}
+
+    form["observations"] = ["Dra. vai se aposentar em dezembro; reclamou também do sistema"]
+    path.write_text(json.dumps(form) + "\n", encoding="utf-8")  # the text changed: raised again
+    third, out = audit(tmp_path, path)
+    assert third.exit_code == 0 and ("R-1", "glosas") in {
+        (f["form_id"], f["code"]) for f in csv_rows(out / "findings.csv")
+    }

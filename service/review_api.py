@@ -9,7 +9,7 @@ from flask import g, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from service import reviews
+from service import review_stats, reviews
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
 from service.schemas import Confirmed, ErrorResponse
@@ -87,7 +87,7 @@ def stats(query: BatchQuery):
     """Per agent and per label: findings, decided, upheld share (upheld / (upheld + rejected))."""
     if denied := require_role(*REVIEWERS):
         return denied
-    found = reviews.review_stats(current_state().engine, query.batch)
+    found = review_stats.review_stats(current_state().engine, query.batch)
     if not found["findings"]:
         return error(404, f"no review batch {query.batch!r}")
     return jsonify(found)

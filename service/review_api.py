@@ -26,7 +26,8 @@ review_api = APIBlueprint(
 init_blueprint(review_api)
 REVIEWERS = ("qa", "admin")
 
-BatchName = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+# No control characters (NUL cannot be stored, nor compared with, on PostgreSQL).
+BatchName = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
 class BatchQuery(BaseModel):
@@ -34,7 +35,7 @@ class BatchQuery(BaseModel):
 
 
 class ItemPath(BaseModel):
-    item_id: int = Field(description="The finding's id in the queue.")
+    item_id: int = Field(ge=1, le=2**31 - 1, description="The finding's id in the queue.")
 
 
 class DecisionRequest(BaseModel):

@@ -109,7 +109,9 @@ def audit_command(
 
     if self_audit == bool(inputs):
         raise click.UsageError("give INPUT files/folders, or --self (and not both)")
-    if review is not None and (self_audit or not review.strip() or len(review) > 200):
+    if review is not None and (
+        self_audit or not review.strip() or len(review) > 200 or any(ord(ch) < 32 for ch in review)
+    ):
         raise click.UsageError(
             "--review NAME (1 to 200 characters) stores an audit of INPUT files, not --self"
         )

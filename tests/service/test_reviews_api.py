@@ -111,6 +111,8 @@ def test_a_batch_lists_its_findings_most_suspicious_first(client, engine, tokens
     assert all(i["decision"] is None for i in listed)
     assert client.get("/v1/reviews?batch=nenhum", headers=tokens["qa"]).status_code == 404
     assert client.get("/v1/reviews", headers=tokens["qa"]).status_code == 422  # batch is required
+    assert client.get("/v1/reviews?batch=a%00b", headers=tokens["qa"]).status_code == 422
+    assert client.get(f"/v1/reviews/{2**70}", headers=tokens["qa"]).status_code == 422
 
 
 def test_a_finding_shows_masked_notes_with_evidence_on_the_masked_text(client, engine, tokens):

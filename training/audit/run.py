@@ -211,9 +211,9 @@ def write_audit(
                 agent = str(row.agent) if row.agent else ""
                 by_agent = summary.by_agent.setdefault(agent, collections.Counter())
                 by_agent["forms"] += 1
-                case = {**row.case, "agent": agent, "source": row.source}
                 kept = []
                 for finding in audited.findings:
+                    case = {**row.case, "agent": agent, "source": row.source}
                     n = next(sequence)
                     if finding["kind"] in SUGGESTION_KINDS:
                         summary.suggestions += 1

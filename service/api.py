@@ -78,7 +78,7 @@ def audit(body: AuditRequest):
         "reasons": list(body.checked.reasons),
         "judicializacao": body.checked.judicializacao,
     }
-    findings = audit_cases(loaded.model, [case])[0]
+    findings = audit_cases(loaded.model, [case])[0].findings
     return jsonify({"model_version": loaded.version, "findings": findings})
 
 

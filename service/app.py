@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.api import api
     from service.health import health
     from service.page import page
+    from service.review_api import review_api
 
     app = OpenAPI(
         __name__,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     errors.init_app(app, settings.max_body_bytes)
     app.register_api(api)
     app.register_api(admin_api)
+    app.register_api(review_api)
     app.register_blueprint(health)
     app.register_blueprint(page)
 

@@ -18,12 +18,14 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -77,6 +79,40 @@ LATEST_PER_FORM = Index(
     sqlite_where=confirmations.c.superseded_by.is_(None),
     postgresql_where=confirmations.c.superseded_by.is_(None),
 )
+
+
+# QA review: the findings of an audit stored as batch NAME (texts masked), and each decision.
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch", String(MAX_NAME_CHARS), nullable=False),
+    Column("form_id", String(200), nullable=False, index=True),
+    Column("text_sha256", String(64), nullable=False),  # the form's text when audited
+    Column("code", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("agent", String(MAX_NAME_CHARS)),
+    Column("source", Text),
+    Column("observations", Text, nullable=False),  # JSON list of masked notes
+    Column("general_note", Text, nullable=False),  # masked
+    Column("ticked_reasons", Text, nullable=False),  # JSON list of the codes the agent ticked
+    Column("ticked_flag", Boolean),  # None: the export did not say
+    Column("status", String(40)),
+    Column("evidence", Text, nullable=False),  # JSON spans, offsets in the masked texts
+    Column("instead", Text, nullable=False),  # JSON: the other side of the finding
+    Column("model_version", String(100), nullable=False),
+    Column("suggested_reasons", Text, nullable=False),  # JSON: what the model suggests
+    Column("suggested_flag", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decision", String(10)),  # upheld / rejected / unsure; None: not reviewed yet
+    Column("decided_by", String(MAX_NAME_CHARS)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("corrected", Text),  # JSON {reasons, judicializacao, status} of an upheld finding
+    UniqueConstraint("batch", "form_id", "code", "kind", name="uq_review_items_finding"),
+)
+Index("ix_review_items_batch_score", review_items.c.batch, review_items.c.score)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,4 +1,5 @@
-"""The agents' page at / (pt-BR): the retention form's fields, suggestions as badges, confirmation."""
+"""The pages (pt-BR): the agents' form at / (suggestions as badges, confirmation) and the QA
+review queue at /revisao (one key per decision)."""
 
 from __future__ import annotations
 
@@ -23,4 +24,12 @@ def index():
         statuses=taxonomy.statuses,
         contacts=range(1, MAX_CONTACTS + 1),
         max_field_chars=current_state().settings.max_field_chars,
+    )
+
+
+@page.get("/revisao")
+def review():
+    taxonomy = load_taxonomy()
+    return render_template(
+        "review.html", reasons=taxonomy.reasons, flag=taxonomy.flag, statuses=taxonomy.statuses
     )

@@ -15,17 +15,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.engine import Engine
 
-from service.db import confirmations
+from service.db import confirmations, review_items
 
 NO_NOTES = "[]"
 
 
 @dataclass(frozen=True)
 class Removed:
-    """What a removal touched: confirmation rows whose texts were emptied, and their form ids."""
+    """What a removal touched: confirmation rows whose texts were emptied, their form ids, and
+    the QA review findings (which keep a masked copy of the notes and their evidence) emptied too."""
 
     rows: int
     forms: list[str]
+    review_items: int = 0
 
 
 def _has_text():
@@ -33,8 +35,8 @@ def _has_text():
     return or_(c.observations != NO_NOTES, c.general_note != "")
 
 
-def _remove_texts(engine: Engine, where) -> Removed:
-    c = confirmations.c
+def _remove_texts(engine: Engine, where, review_where) -> Removed:
+    c, r = confirmations.c, review_items.c
     with engine.begin() as connection:
         forms = sorted(
             {row.form_id for row in connection.execute(select(c.form_id).where(and_(where, _has_text())))}
@@ -44,8 +46,17 @@ def _remove_texts(engine: Engine, where) -> Removed:
             .where(and_(where, _has_text()))
             .values(observations=NO_NOTES, general_note="")
         )
+        # A review finding quotes the notes (masked) and the words of its evidence: they go too;
+        # the finding, its labels and its decision stay.
+        reviews = connection.execute(
+            update(review_items)
+            .where(
+                and_(review_where, or_(r.observations != NO_NOTES, r.general_note != "", r.evidence != "[]"))
+            )
+            .values(observations=NO_NOTES, general_note="", evidence="[]", instead="[]")
+        )
     _scrub(engine)
-    return Removed(result.rowcount or 0, forms)
+    return Removed(result.rowcount or 0, forms, reviews.rowcount or 0)
 
 
 def _scrub(engine: Engine) -> None:
@@ -56,14 +67,15 @@ def _scrub(engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM confirmations"))
+            connection.execute(text("VACUUM review_items"))
 
 
 def forget_form(engine: Engine, form_id: str) -> Removed:
     """Empty the texts of every confirmation of `form_id` (the latest and those it replaced)."""
-    return _remove_texts(engine, confirmations.c.form_id == form_id)
+    return _remove_texts(engine, confirmations.c.form_id == form_id, review_items.c.form_id == form_id)
 
 
 def purge_older_than(engine: Engine, days: float, now: datetime | None = None) -> Removed:
     """Empty the texts of confirmations stored more than `days` ago."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    return _remove_texts(engine, confirmations.c.created_at < cutoff)
+    return _remove_texts(engine, confirmations.c.created_at < cutoff, review_items.c.created_at < cutoff)

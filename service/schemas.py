@@ -144,13 +144,20 @@ class SuggestResponse(BaseModel):
     judicializacao: FlagSuggestion
 
 
-class Finding(BaseModel):
+class Box(BaseModel):
     code: str
     label: str
-    kind: Literal["unsupported", "missing", "flag_missed", "flag_unsupported"]
     probability: float
-    score: float
     evidence: list[EvidenceSpan]
+
+
+class Finding(Box):
+    kind: Literal["unsupported", "missing", "flag_missed", "flag_unsupported"]
+    score: float
+    instead: list[Box] = Field(
+        description="The other side: for a tick the text does not support, the reasons it supports "
+        "instead; for a supported box left unticked, the boxes ticked instead."
+    )
 
 
 class AuditResponse(BaseModel):

@@ -58,6 +58,12 @@ def text_key(case: dict[str, Any]) -> str:
     return " ".join(fold(mask(case_text(case))).split())
 
 
+def text_sha256(case: dict[str, Any]) -> str:
+    """A stable fingerprint of a case's text (see `text_key`): names a form that has no id, and
+    tells whether a form's text changed since a QA decision."""
+    return hashlib.sha256(text_key(case).encode("utf-8")).hexdigest()
+
+
 def in_holdout(case: dict[str, Any], share: float) -> bool:
     """Stable choice of the test share: a hash of the form id (of the text when there is none)."""
     key = case.get("form_id") or text_key(case)

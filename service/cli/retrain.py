@@ -51,8 +51,9 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, float]:
     "--min-confirmed-test",
     default=100,
     show_default=True,
-    type=click.IntRange(1),
-    help="Refuse, before training, when the confirmed test set has fewer cases (see the README).",
+    type=click.IntRange(0),
+    help="Refuse, before training, when the confirmed test set has fewer cases (see the README); "
+    "0 with --holdout 0 trains on every confirmation, judged on the corpus test split only.",
 )
 @data_option
 @fail_cleanly

@@ -45,6 +45,10 @@ def test_audit_ranks_what_the_text_does_not_support(client, auth):
     } <= kinds
     scores = [f["score"] for f in findings]
     assert scores == sorted(scores, reverse=True)
+    by_kind = {(f["code"], f["kind"]): f for f in findings}
+    # The other side: what the text supports instead of Aposentou, what was ticked instead of Glosas.
+    assert "glosas" in [b["code"] for b in by_kind[("aposentou", "unsupported")]["instead"]]
+    assert [b["code"] for b in by_kind[("glosas", "missing")]["instead"]] == ["aposentou"]
 
 
 def test_audit_of_a_consistent_form_finds_nothing(client, auth):

@@ -3,6 +3,7 @@ labels and statistics stay."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +36,32 @@ def confirm(engine, form_id, note, who="ana", role="agent"):
     )
 
 
+def review_item(engine, form_id, note, created_at=None):
+    """A QA review finding quoting the note, as `motivo audit --review` stores one."""
+    with engine.begin() as connection:
+        connection.execute(
+            db.review_items.insert(),
+            {
+                "batch": "lote-1",
+                "form_id": form_id,
+                "text_sha256": "0" * 64,
+                "code": "valores",
+                "kind": "unsupported",
+                "probability": 0.1,
+                "score": 0.9,
+                "observations": json.dumps([note]),
+                "general_note": f"obs {note}",
+                "ticked_reasons": json.dumps(["valores"]),
+                "evidence": json.dumps([{"text": note.split()[3], "start": 0, "end": 5}]),
+                "instead": json.dumps([{"code": "glosas", "evidence": [{"text": note.split()[3]}]}]),
+                "model_version": "v1",
+                "suggested_reasons": "[]",
+                "suggested_flag": False,
+                "created_at": created_at or datetime.now(UTC),
+            },
+        )
+
+
 def everything(engine) -> str:
     """Every value of every row of every table, as one text."""
     parts = []
@@ -54,11 +81,12 @@ def test_forget_leaves_no_trace_of_the_forms_text(database_url):
     confirm(engine, "F-1", SECRET)
     confirm(engine, "F-1", SECRET + " segunda versao")  # replaces the first; history kept
     confirm(engine, "F-2", "Outro dentista vai se aposentar em dezembro")
+    review_item(engine, "F-1", SECRET)
     stats_before = store.confirmation_stats(engine)
 
     result = run(database_url, "forget", "F-1")
     assert result.exit_code == 0, result.output
-    assert "2 confirmation(s)" in result.output
+    assert "2 confirmation(s)" in result.output and "1 QA review finding(s)" in result.output
 
     assert "xyzzyplugh" not in everything(engine)
     assert "aposentar" in everything(engine)
@@ -76,6 +104,8 @@ def test_purge_removes_texts_older_than_the_retention_period(database_url):
     engine = migrated(database_url)
     confirm(engine, "OLD-1", SECRET)
     confirm(engine, "NEW-1", "Dentista recente vai se aposentar em dezembro")
+    review_item(engine, "OLD-1", SECRET, created_at=datetime.now(UTC) - timedelta(days=400))
+    review_item(engine, "NEW-1", "Dentista recente vai se aposentar em dezembro")
     with engine.begin() as connection:
         connection.execute(
             update(db.confirmations)
@@ -86,7 +116,7 @@ def test_purge_removes_texts_older_than_the_retention_period(database_url):
         main, ["purge"], env={"MOTIVO_DATABASE_URL": database_url, "MOTIVO_RETENTION_DAYS": "365"}
     )
     assert result.exit_code == 0, result.output
-    assert "1 confirmation(s) of 1 form(s)" in result.output
+    assert "1 confirmation(s) of 1 form(s) and of 1 QA review finding(s)" in result.output
     text = everything(engine)
     assert "xyzzyplugh" not in text and "recente" in text
     (old,) = [c for c in store.latest_confirmations(engine) if c["form_id"] == "OLD-1"]

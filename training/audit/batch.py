@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from training import registry
-from training.audit.inputs import Columns, read_audit_input
+from training.audit.findings import CaseAudit
+from training.audit.inputs import AuditRow, Columns, read_audit_input
 from training.audit.report import render_audit_report
 from training.audit.run import AuditSummary, audited_rows, write_audit
 from training.audit.self_audit import self_audit
@@ -23,9 +25,12 @@ def run_audit(
     data_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
     fold_progress: Callable[[int], None] | None = None,
+    suppress: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None,
+    on_case: Callable[[AuditRow, CaseAudit], None] | None = None,
 ) -> AuditSummary:
     """Audit `inputs` with a registry version (default CURRENT), or with `corpus=True` the labeled
-    corpus by cross-validation; write the three files into `out_dir` and return the summary."""
+    corpus by cross-validation; write findings.csv, suggestions.csv, errors.csv and report.html
+    into `out_dir` and return the summary. `suppress` and `on_case`: see `write_audit`."""
     if corpus:
         results = self_audit(data_dir, progress=fold_progress)
         model_version, described = "5-fold cross-validation on the corpus", "labeled corpus (--self)"
@@ -33,7 +38,7 @@ def run_audit(
         loaded = registry.load(version)
         results = audited_rows(read_audit_input(list(inputs), columns), loaded.model, workers=workers)
         model_version, described = loaded.version, ", ".join(str(i) for i in inputs)
-    summary = write_audit(results, out_dir, progress=progress)
+    summary = write_audit(results, out_dir, progress=progress, suppress=suppress, on_case=on_case)
     (out_dir / "report.html").write_text(
         render_audit_report(summary, model_version, described), encoding="utf-8"
     )

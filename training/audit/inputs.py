@@ -7,7 +7,6 @@ in chunks, so the input's size does not bound memory.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,29 +20,16 @@ from model.forms.safe_zip import MB, UnsafeArchive, check_archive
 from model.jsonl import json_object
 from model.normalize import match_key
 from model.taxonomy import Taxonomy, UnknownLabelError, load_taxonomy
+from training.audit.spreadsheets import Columns, UnreadableTable, csv_frames, table_layout, xlsx_frames
+from training.training_set import text_sha256
 
 TRUE_VALUES = {"true", "1", "sim", "s", "x", "yes", "y", "verdadeiro", "☒", "marcado"}
 FALSE_VALUES = {"false", "0", "nao", "n", "no", "", "falso", "☐"}
-NOTE_COLUMN = re.compile(r"^(?:obs|observa\w*|contato|contact|note|nota)\D{0,3}([1-5])$")
-CSV_CHUNK_ROWS = 5000
-# Limits, so that one input cannot take the machine's memory or hours of CPU (CSV is streamed;
-# an XLSX sheet is read whole by openpyxl, roughly 10x its unpacked XML in memory).
+# Limits, so that one input cannot take the machine's memory or hours of CPU (CSV and XLSX are
+# streamed; an XLSX's unpacked size is checked before openpyxl opens it).
 MAX_TABLE_ROWS = 1_000_000
 MAX_XLSX_ROWS = 100_000
 MAX_XLSX_UNPACKED = 64 * MB
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Column names of a CSV/XLSX export (None: found by name)."""
-
-    id: str | None = None
-    notes: tuple[str, ...] | None = None
-    general: str | None = None
-    reasons: str | None = None
-    flag: str | None = None
-    agent: str | None = None
-    separator: str = ";"
 
 
 @dataclass
@@ -58,6 +44,7 @@ class BadRow:
     source: str
     reason: str
     extra: dict[str, Any] = field(default_factory=dict)
+    whole_input: bool = False  # a file (or a column layout) that could not be read at all
 
 
 def parse_flag(value: Any) -> bool:
@@ -104,6 +91,7 @@ def _case(
     flag: Any,
     columns: Columns,
     taxonomy: Taxonomy,
+    status: Any = None,
 ) -> dict[str, Any]:
     if not isinstance(notes, list):
         raise ValueError(f"observations: must be a list of strings, not {type(notes).__name__}")
@@ -124,51 +112,28 @@ def _case(
     if flag is not None:
         flag_ticked = bool(flag_ticked) or parse_flag(flag)
     case["judicializacao"] = flag_ticked
+    if status is not None and str(status).strip():
+        case["status"] = parse_status(status, taxonomy)
+    if not case["id"]:
+        case["id"] = form_id_of_text(case)
     return case
 
 
-def _pick(
-    frame_columns: Sequence[str], wanted: str | None, candidates: Sequence[str], what: str
-) -> str | None:
-    if wanted is not None:
-        if wanted not in frame_columns:
-            raise ValueError(f"column {wanted!r} ({what}) not found; columns are {list(frame_columns)}")
-        return wanted
-    by_key = {match_key(c).replace(" ", "_"): c for c in frame_columns}
-    return next((by_key[c] for c in candidates if c in by_key), None)
+def parse_status(value: Any, taxonomy: Taxonomy) -> str:
+    """The status code of a 'Status retenção' cell (code or printed text)."""
+    try:
+        code = taxonomy.code(str(value))
+    except UnknownLabelError as error:
+        raise ValueError(f"unknown status {str(value).strip()!r}") from error
+    if code not in taxonomy.status_codes:
+        raise ValueError(f"{str(value).strip()!r} is not a 'Status retenção'")
+    return code
 
 
-def _table_layout(frame_columns: Sequence[str], columns: Columns, taxonomy: Taxonomy) -> dict[str, Any]:
-    if columns.notes:
-        missing = [c for c in columns.notes if c not in frame_columns]
-        if missing:
-            raise ValueError(f"note columns {missing} not found; columns are {list(frame_columns)}")
-        notes = list(columns.notes)
-    else:
-        numbered = sorted(
-            (int(m.group(1)), c)
-            for c in frame_columns
-            if (m := NOTE_COLUMN.match(match_key(c).replace(" ", "_")))
-        )
-        notes = [c for _, c in numbered]
-    layout = {
-        "notes": notes,
-        "id": _pick(frame_columns, columns.id, ["id", "form_id", "formulario", "protocolo"], "id"),
-        "general": _pick(
-            frame_columns, columns.general, ["general_note", "obs_geral", "observacao_geral"], "general"
-        ),
-        "reasons": _pick(
-            frame_columns, columns.reasons, ["reasons", "motivos", "motivo_desligamento"], "reasons"
-        ),
-        "flag": _pick(frame_columns, columns.flag, ["judicializacao", taxonomy.flag.code, "flag"], "flag"),
-        "agent": _pick(frame_columns, columns.agent, ["agent", "agente", "colaborador"], "agent"),
-    }
-    if not notes and layout["general"] is None:
-        raise ValueError(
-            f"no contact-note columns (obs_1..obs_5) or general note column found in {list(frame_columns)}; "
-            "name them with --notes/--general"
-        )
-    return layout
+def form_id_of_text(case: dict[str, Any]) -> str:
+    """A stable id for a form that has none: a hash of its (masked, folded) text, so that QA
+    decisions attach to the same form whenever it is audited again."""
+    return f"txt-{text_sha256(case)[:20]}"
 
 
 def _table_rows(
@@ -179,9 +144,9 @@ def _table_rows(
     for frame in frames:
         if layout is None:
             try:
-                layout = _table_layout(list(frame.columns), columns, taxonomy)
+                layout = table_layout(list(frame.columns), columns, taxonomy.flag.code)
             except ValueError as error:
-                yield BadRow(f"{path}", str(error))
+                yield BadRow(f"{path}", str(error), whole_input=True)
                 return
         for record in frame.to_dict("records"):
             row_number += 1
@@ -195,13 +160,14 @@ def _table_rows(
 
             try:
                 case = _case(
-                    cell(layout["id"]) or f"{path.stem}:{row_number}",
+                    cell(layout["id"]) or None,
                     [cell(c) for c in layout["notes"]],
                     cell(layout["general"]),
                     cell(layout["reasons"]),
                     cell(layout["flag"]),
                     columns,
                     taxonomy,
+                    cell(layout["status"]),
                 )
             except ValueError as error:
                 yield BadRow(source, str(error), {"id": cell(layout["id"])})
@@ -219,6 +185,7 @@ def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[Au
                 yield BadRow(
                     f"{path}:{number + 1}",
                     f"not valid UTF-8 ({error.reason}); the rest of the file is skipped",
+                    whole_input=True,
                 )
                 return
             if not line:
@@ -234,13 +201,14 @@ def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[Au
                 continue
             try:
                 case = _case(
-                    raw.get("id") or f"{path.stem}:{number}",
+                    raw.get("id") or raw.get("form_id") or None,
                     raw.get("observations") or [],
                     raw.get("general_note"),
                     raw.get("reasons"),
                     raw.get("judicializacao"),
                     columns,
                     taxonomy,
+                    raw.get("status"),
                 )
             except (ValueError, TypeError) as error:
                 yield BadRow(source, str(error), {"id": raw.get("id")})
@@ -248,12 +216,13 @@ def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[Au
             yield AuditRow(case, source, raw.get("agent"))
 
 
-def _form_rows(paths: Sequence[Path]) -> Iterator[AuditRow | BadRow]:
-    for result in import_forms(paths):
+def _form_rows(paths: Sequence[Path], encoding: str | None) -> Iterator[AuditRow | BadRow]:
+    for result in import_forms(paths, encoding or "utf-8"):
         if isinstance(result, FailedImport):
-            yield BadRow(result.source, result.message)
+            yield BadRow(result.source, result.message, whole_input=True)
         else:
-            case = {k: result[k] for k in ("id", "observations", "general_note", "reasons", "judicializacao")}
+            keys = ("id", "observations", "general_note", "reasons", "judicializacao", "status")
+            case = {k: result.get(k) for k in keys}
             yield AuditRow(case, result["source"], result["form"]["fields"].get("colaborador") or None)
 
 
@@ -264,33 +233,36 @@ def read_audit_input(paths: Sequence[Path], columns: Columns | None = None) -> I
     for path in paths:
         suffix = path.suffix.lower()
         if not path.exists():
-            yield BadRow(str(path), "no such file or folder")
+            yield BadRow(str(path), "no such file or folder", whole_input=True)
         elif path.is_dir() or suffix in FORM_SUFFIXES:
-            yield from _form_rows([path])
+            yield from _form_rows([path], columns.encoding)
         elif suffix in (".jsonl", ".ndjson", ".json"):
             yield from _jsonl_rows(path, taxonomy, columns)
-        elif suffix == ".csv":
-            try:
-                frames = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, chunksize=CSV_CHUNK_ROWS, encoding="utf-8"
-                )
-                yield from _table_rows(frames, path, columns, taxonomy, MAX_TABLE_ROWS)
-            except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-                yield BadRow(str(path), f"cannot read CSV: {error}")
-        elif suffix in (".xlsx", ".xlsm"):
-            try:
-                check_archive(path, MAX_XLSX_UNPACKED)
-                # openpyxl parses with defusedxml when it is installed (it is: a dependency).
-                frame = pd.read_excel(path, dtype=str, keep_default_na=False, nrows=MAX_XLSX_ROWS + 1)
-            except UnsafeArchive as error:
-                yield BadRow(str(path), f"cannot read XLSX: {error}; export it as CSV")
-                continue
-            except (ValueError, OSError, KeyError, SyntaxError) as error:
-                yield BadRow(str(path), f"cannot read XLSX: {error}")
-                continue
-            yield from _table_rows(iter([frame]), path, columns, taxonomy, MAX_XLSX_ROWS)
+        elif suffix in (".csv", ".xlsx", ".xlsm"):
+            yield from _spreadsheet_rows(path, suffix, columns, taxonomy)
         else:
             yield BadRow(
                 str(path),
                 f"unsupported input {suffix or '(no extension)'!r}: expected .jsonl, .csv, .xlsx or a folder of forms",
+                whole_input=True,
             )
+
+
+def _spreadsheet_rows(
+    path: Path, suffix: str, columns: Columns, taxonomy: Taxonomy
+) -> Iterator[AuditRow | BadRow]:
+    kind = "CSV" if suffix == ".csv" else "XLSX"
+    try:
+        if suffix == ".csv":
+            frames, _, _ = csv_frames(path, columns.encoding, columns.delimiter)
+            max_rows = MAX_TABLE_ROWS
+        else:
+            check_archive(path, MAX_XLSX_UNPACKED)
+            frames, max_rows = xlsx_frames(path), MAX_XLSX_ROWS
+        yield from _table_rows(frames, path, columns, taxonomy, max_rows)
+    except UnsafeArchive as error:
+        yield BadRow(str(path), f"cannot read XLSX: {error}; export it as CSV", whole_input=True)
+    except UnreadableTable as error:
+        yield BadRow(str(path), str(error), whole_input=True)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as error:
+        yield BadRow(str(path), f"cannot read {kind}: {error}", whole_input=True)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sklearn.model_selection import KFold
 
 from model.motivo_model import label_matrix
 from model.taxonomy import load_taxonomy
-from training.audit.findings import audit_cases
+from training.audit.findings import CaseAudit, audit_cases
 from training.audit.inputs import AuditRow
 from training.corpus import CorpusError, read_cases
 from training.train import fit_model
@@ -24,7 +23,7 @@ from training.train import fit_model
 
 def self_audit(
     data_dir: Path | None = None, folds: int = 5, progress: Callable[[int], None] | None = None
-) -> Iterator[tuple[AuditRow, list[dict[str, Any]]]]:
+) -> Iterator[tuple[AuditRow, CaseAudit]]:
     """Every corpus case with its findings, judged by the fold model that did not see it."""
     cases, problems = read_cases(data_dir)
     if problems:
@@ -42,11 +41,11 @@ def self_audit(
             progress(1)
     # Mean out-of-fold probability of each label where it is ticked (flag last).
     confident = np.array([proba[Y[:, j] == 1, j].mean() if Y[:, j].any() else 1.0 for j in range(Y.shape[1])])
-    results: dict[int, list[dict[str, Any]]] = {}
+    results: dict[int, CaseAudit] = {}
     for model, held_index in fold_models:
         held = [cases[i] for i in held_index]
-        for i, findings in zip(held_index, audit_cases(model, held, confident), strict=True):
-            results[int(i)] = findings
+        for i, audited in zip(held_index, audit_cases(model, held, confident), strict=True):
+            results[int(i)] = audited
     for i, case in enumerate(cases):
         yield (
             AuditRow({k: v for k, v in case.items() if k != "_where"}, case["_where"], case.get("batch")),

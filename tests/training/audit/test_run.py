@@ -120,7 +120,7 @@ def test_self_audit_finds_a_case_we_mislabeled(small_corpus, tmp_path):
     (data / "cases" / "all.jsonl").write_text(
         "\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n", encoding="utf-8"
     )
-    results = {row.case["id"]: findings for row, findings in self_audit(data, folds=3)}
+    results = {row.case["id"]: audited.findings for row, audited in self_audit(data, folds=3)}
     found = {(f["code"], f["kind"]) for f in results["mislabeled-1"]}
     assert {("aposentou", "unsupported"), ("glosas", "missing")} <= found
 
@@ -134,8 +134,13 @@ def test_the_report_opens_in_headless_chromium_without_errors(trained, tmp_path)
     report.write_text(render_audit_report(summary, trained["version"], "test"), encoding="utf-8")
     with browser_page() as page:
         page.goto(Path(report).as_uri())
-        assert page.title().startswith("motivo audit")
-        assert page.locator("h2", has_text="Findings per agent").count() == 1
+        assert page.title().startswith("Auditoria motivo")
+        assert page.locator("html").get_attribute("lang") == "pt-BR"
+        assert page.locator("h2", has_text="Achados por colaborador").count() == 1
+        assert page.locator("h2", has_text="Achados por motivo").count() == 1
+        sides = page.locator("ul.sides").all_inner_texts()
+        unsupported = [s for s in sides if "Por que o modelo discorda" in s]
+        assert unsupported and all("o texto sustenta mais:" in s for s in unsupported)
         assert page.locator("mark").count() > 0
         assert page.locator("img").first.evaluate("img => img.naturalWidth") > 0
         page.screenshot(path=str(tmp_path / "audit-report.png"), full_page=False)

@@ -19,7 +19,8 @@ def test_suggest_returns_the_predict_contract(client, auth):
     response = client.post("/v1/suggest", json=CASE, headers=auth)
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"id", "model_version", "abstain", "reasons", "judicializacao"}
+    assert set(body) == {"id", "model_version", "abstain", "no_reason", "reasons", "judicializacao"}
+    assert body["no_reason"] is False and {"suggested", "possible"} <= set(body["reasons"][0])
     assert len(body["reasons"]) == 30 and body["reasons"][0]["code"] == "glosas"
     assert body["judicializacao"]["flag"] is True
     span = body["judicializacao"]["evidence"][0]

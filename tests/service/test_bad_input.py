@@ -33,8 +33,8 @@ def test_a_revoked_token_is_refused_within_a_second_without_a_database_read_per_
 ):
     from service import db
 
-    reads, read = [], db.token_owner
-    monkeypatch.setattr(db, "token_owner", lambda *a: reads.append(a) or read(*a))
+    reads, read = [], db.token_identity
+    monkeypatch.setattr(db, "token_identity", lambda *a: reads.append(a) or read(*a))
     state = app.extensions["motivo"]
     assert [client.get("/v1/labels", headers=auth).status_code for _ in range(10)] == [200] * 10
     assert len(reads) < 10

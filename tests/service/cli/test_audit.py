@@ -43,7 +43,8 @@ def test_cli_audits_a_csv_and_writes_findings_errors_and_report(trained, tmp_pat
         "ameaca_judicializacao",
         "flag_missed",
     ) in kinds
-    assert findings[0]["agent"] == "Ana" and "«" in findings[0]["evidence"]
+    (missed,) = [f for f in findings if f["kind"] == "flag_missed"]
+    assert missed["agent"] == "Ana" and "«" in missed["evidence"]  # the words of the threat, quoted
     errors = csv_rows(out / "errors.csv")
     assert errors == [
         {

@@ -7,6 +7,7 @@ from collections import Counter
 
 from click.testing import CliRunner
 
+from model.cases import is_short_note
 from service.cli import main
 from training.corpus import load_split
 
@@ -46,9 +47,17 @@ def test_evaluate_writes_metrics_and_report(registry_env, tmp_path):
     assert len(metrics["per_label"]) == 30 and 0 <= metrics["top1"] <= 1
     html = (tmp_path / "report.html").read_text()
     assert "data:image/png;base64," in html and "Worst errors" in html
-    # The test split is whole batches of different writers: each is measured on its own.
-    written = Counter(case["batch"] for case in load_split("test", registry_env["data"]))
+    # The test split is whole batches of different writers: each is measured on its own, the
+    # short-note batches in their own section, never among the full cases.
+    test = load_split("test", registry_env["data"])
+    written = Counter(case["batch"] for case in test if not is_short_note(case))
+    short = Counter(case["batch"] for case in test if is_short_note(case))
     batches = metrics["by_batch"]
     assert len(written) > 1 and {name: b["cases"] for name, b in batches.items()} == dict(written)
     for name in batches:
         assert f"batch {name}" in result.stdout and f"<td>{name}</td>" in html
+    assert short and {name: b["notes"] for name, b in metrics["short_notes"]["by_batch"].items()} == dict(
+        short
+    )
+    for cut in ("0.25", "0.50", "0.75"):
+        assert 0 <= metrics["typing"][cut]["precision"] <= 1

@@ -64,6 +64,12 @@ class ReviewList(BaseModel):
     items: list[ReviewItem]
 
 
+class OpenObject(BaseModel):
+    """A JSON object described in the README (the review batches, statistics, one finding)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 @review_api.get("", responses={200: ReviewList})
 def list_items(query: BatchQuery):
     """A batch's findings, most suspicious first, with their decision (null: not reviewed)."""
@@ -75,7 +81,7 @@ def list_items(query: BatchQuery):
     return jsonify({"batch": query.batch, "items": found})
 
 
-@review_api.get("/batches")
+@review_api.get("/batches", responses={200: OpenObject})
 def list_batches():
     """Every review batch: name, findings, decided, when it was stored (newest first)."""
     if denied := require_role(*REVIEWERS):
@@ -83,7 +89,7 @@ def list_batches():
     return jsonify({"batches": reviews.batches(current_state().engine)})
 
 
-@review_api.get("/stats")
+@review_api.get("/stats", responses={200: OpenObject})
 def stats(query: BatchQuery):
     """Per agent and per label: findings, decided, upheld share (upheld / (upheld + rejected))."""
     if denied := require_role(*REVIEWERS):
@@ -94,7 +100,7 @@ def stats(query: BatchQuery):
     return jsonify(found)
 
 
-@review_api.get("/<int:item_id>")
+@review_api.get("/<int:item_id>", responses={200: OpenObject})
 def item(path: ItemPath):
     """One finding: the masked notes, its evidence, the agent's ticks, the other side, the decision."""
     if denied := require_role(*REVIEWERS):
@@ -105,7 +111,7 @@ def item(path: ItemPath):
     return jsonify(found)
 
 
-@review_api.post("/<int:item_id>/decision")
+@review_api.post("/<int:item_id>/decision", responses={200: OpenObject})
 def decide(path: ItemPath, body: DecisionRequest):
     """Record the decision; upheld and rejected make the form's QA confirmation (see the README)."""
     if denied := require_role(*REVIEWERS):

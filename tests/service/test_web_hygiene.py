@@ -92,7 +92,7 @@ def test_the_page_passes_its_csp_and_keeps_nothing_past_the_session(live_server)
         page.get_by_label("Glosas", exact=True).check()
         page.get_by_label("Desligamento").check()
         page.get_by_role("button", name="Confirmar").click()
-        page.locator("#message.ok").wait_for(timeout=10_000)
+        page.locator("#confirm-result.ok").wait_for(timeout=10_000)
         assert page.evaluate("sessionStorage.getItem('motivo.draft')") is None
         assert page.evaluate("window.__csp") == [] and page.errors == [], page.errors
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from training.audit.findings import CaseAudit
 from training.audit.inputs import AuditRow, BadRow
 from training.audit.run import write_audit
 from training.safe_csv import neutralise
@@ -32,13 +33,17 @@ def test_findings_and_errors_csv_hold_no_formula(tmp_path):
         "probability": 0.1,
         "score": 0.9,
         "evidence": [{"text": "=cmd|' /C calc'!A0", "field": "observations", "index": 0}],
+        "instead": [],
     }
     rows = [
-        (AuditRow({"id": "=1+1", "observations": ["x"]}, "@source"), [finding]),
+        (
+            AuditRow({"id": "=1+1", "observations": ["x"]}, "@source"),
+            CaseAudit([finding], ["=glosas"], False),
+        ),
         (BadRow("+file.csv:2", "-bad row", {"id": "=2"}), None),
     ]
     write_audit(rows, tmp_path)
-    for name in ("findings.csv", "errors.csv"):
+    for name in ("findings.csv", "errors.csv", "suggestions.csv"):
         cells = [c for row in csv.reader(io.StringIO((tmp_path / name).read_text())) for c in row]
         assert not [c for c in cells if c.lstrip().startswith(("=", "+", "-", "@"))], (name, cells)
     findings = list(csv.DictReader(io.StringIO((tmp_path / "findings.csv").read_text())))

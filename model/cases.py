@@ -97,7 +97,7 @@ def truncate_case(case: dict[str, Any], share: float) -> dict[str, Any]:
     """The case as it stood when `share` of its words (contact notes, then the general note) were typed."""
     if not 0.0 <= share <= 1.0:
         raise ValueError(f"share must be between 0 and 1, got {share}")
-    fields = [*case.get("observations", []), case.get("general_note", "")]
+    fields = text_fields(case)
     ends = [(i, m.end()) for i, text in enumerate(fields) for m in _WORD.finditer(text)]
     if not ends:
         return dict(case)

@@ -30,24 +30,33 @@ class ByteBoundedCache(Generic[K, V]):
             raise ValueError("max_bytes must be 0 or more")
         self.max_bytes = max_bytes
         self._size_of = size_of
-        # key -> (value, its estimated bytes)
-        self._young: dict[K, tuple[V, int]] = {}
-        self._old: dict[K, tuple[V, int]] = {}
+        # key -> value, and key -> its estimated bytes, per generation. Values sit alone in their
+        # dict so that `young_get` can hand hot loops the dict's own lookup.
+        self._young: dict[K, V] = {}
+        self._old: dict[K, V] = {}
+        self._young_sizes: dict[K, int] = {}
+        self._old_sizes: dict[K, int] = {}
         self._young_bytes = 0
         self._old_bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: K, default: V | None = None) -> V | None:
-        entry = self._young.get(key)
-        if entry is not None:
-            return entry[0]
+        value = self._young.get(key)
+        if value is not None:
+            return value
         with self._lock:
-            entry = self._old.pop(key, None)
-            if entry is None:
+            if key not in self._old:
                 return default
-            self._old_bytes -= entry[1]
-            self._add(key, *entry)
-        return entry[0]
+            value, size = self._old.pop(key), self._old_sizes.pop(key)
+            self._old_bytes -= size
+            self._add(key, value, size)
+        return value
+
+    def young_get(self) -> Callable[[K], V | None]:
+        """The young generation's own lookup, for a loop of many gets (a dict's `get` costs a
+        fraction of a method call). It may miss what `get` would find, so on None call `get`;
+        it never finds what is not cached, because values are never replaced under a key."""
+        return self._young.get
 
     def put(self, key: K, value: V, size: int | None = None) -> None:
         """Keep `value` under `key`; `size` (its estimated bytes) when the caller knows it already."""
@@ -64,14 +73,15 @@ class ByteBoundedCache(Generic[K, V]):
         if size > half:
             return
         if self._young_bytes + size > half:
-            self._old, self._old_bytes = self._young, self._young_bytes
-            self._young, self._young_bytes = {}, 0
-        self._young[key] = (value, size)
+            self._old, self._old_sizes, self._old_bytes = self._young, self._young_sizes, self._young_bytes
+            self._young, self._young_sizes, self._young_bytes = {}, {}, 0
+        self._young[key] = value
+        self._young_sizes[key] = size
         self._young_bytes += size
 
     def clear(self) -> None:
         with self._lock:
-            self._young, self._old = {}, {}
+            self._young, self._old, self._young_sizes, self._old_sizes = {}, {}, {}, {}
             self._young_bytes = self._old_bytes = 0
 
     @property

@@ -132,8 +132,12 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
 
     def encode(self, tokens: Sequence[Token]) -> Occurrences:
         """The case's feature occurrences that are in the vocabulary: column and token span of each."""
-        check_is_fitted(self, "tfidf_")
-        column_of = self.tfidf_.vocabulary_.get
+        # Called once per case: sklearn's check_is_fitted (~50 us, it scans every attribute)
+        # would cost more than a short note's features.
+        tfidf = getattr(self, "tfidf_", None)
+        if tfidf is None:
+            check_is_fitted(self, "tfidf_")
+        column_of = tfidf.vocabulary_.get
         columns: list[int] = []
         starts: list[int] = []
         ends: list[int] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,3 +80,19 @@ def suggest_many(
 def suggest(model: MotivoModel, case: dict[str, Any], model_version: str) -> dict[str, Any]:
     """The suggestion object for one case."""
     return suggest_many(model, [case], model_version)[0]
+
+
+WARM_UP_CASE = {"observations": ["Dra. informou que as clínicas fecharam e não vai processar ninguém."]}
+
+
+def warm_up(model: MotivoModel) -> None:
+    """Run one suggestion so lazy tables (simplemma's dictionary, spaCy's tokenizer) load now,
+    then freeze the heap.
+
+    In a process about to fork workers (the gunicorn master with --preload, the audit) the
+    workers then share those tables instead of each loading its own; gc.freeze() keeps the
+    cyclic collector from walking (and copying) the millions of long-lived objects on every
+    full collection.
+    """
+    suggest(model, WARM_UP_CASE, "warm-up")
+    gc.freeze()

@@ -160,7 +160,7 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
     spans = agent_spans(text)
     starts, ends, source = shaped.starts, shaped.ends, shaped.text
     words = _word_cache(lemmatizer)
-    known = words.get
+    young = words.young_get()
     tokens: list[Token] = []
     append = tokens.append
     new_token = tuple.__new__  # Token(...) without the call of its Python __new__
@@ -172,7 +172,7 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
         if is_space:
             continue
         surface = source[idx : idx + length]
-        info = known(surface)
+        info = young(surface) or words.get(surface)
         if info is None:
             info = _word_info(surface, lemmatizer)
             words.put(surface, info)

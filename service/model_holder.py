@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
 import time
 from pathlib import Path
 
+from model.suggest import warm_up
 from training import registry
-from training.exercise import EXERCISE_CASE
 from training.registry import LoadedModel, RegistryError
 
 log = logging.getLogger("motivo.model")
@@ -74,7 +73,7 @@ class ModelHolder:
             state = _files_state(self.root, current)
             try:
                 new = registry.load(current, self.root)
-                _warm_up(new)
+                warm_up(new.model)
             except Exception as error:  # whatever a bad version does, the old one keeps serving
                 self._refused = (current, state)
                 self.last_error = f"refused model {current}: {error}"
@@ -107,16 +106,3 @@ def _files_state(root: Path | None, version: str) -> tuple:
         except OSError:
             state.append(None)
     return tuple(state)
-
-
-def _warm_up(loaded: LoadedModel) -> None:
-    """Run one suggestion so lazy tables (simplemma's dictionary) load now, then freeze the heap.
-
-    In the gunicorn master (--preload) this puts the dictionary in memory the workers share
-    after fork; gc.freeze() keeps the cyclic collector from walking (and copying) the
-    millions of long-lived objects on every full collection.
-    """
-    from model.suggest import suggest
-
-    suggest(loaded.model, EXERCISE_CASE, loaded.version)
-    gc.freeze()

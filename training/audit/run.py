@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from model.motivo_model import MotivoModel
+from model.suggest import warm_up
 from training.audit.findings import SUGGESTION_KINDS, CaseAudit, audit_cases
 from training.audit.inputs import AuditRow, BadRow
 from training.safe_csv import SafeWriter
@@ -110,7 +111,9 @@ def audited_rows(
         for chunk in chunks:
             yield from _pair(chunk, _audit_chunk([r.case for r in chunk if isinstance(r, AuditRow)]))
         return
-    # fork: the workers inherit the loaded model instead of unpickling it.
+    # fork: the workers inherit the loaded model (and, warmed up, its lazy tables) instead of
+    # each loading its own.
+    warm_up(model)
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         in_flight: collections.deque = collections.deque()
         for chunk in chunks:

@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 
 from model.agent_speech import agent_spans
 from model.bounded_cache import ByteBoundedCache
+from model.lemmas import simplemma_lemma
 from model.normalize import fold, normalize
 from model.tokenizer import bounded_chunks, reset_tokenizer, token_table
 
@@ -52,22 +53,10 @@ def _lookup_table():
     return load_lookups("pt", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
-@lru_cache(maxsize=1)
-def _simplemma():
-    """simplemma on its low-memory backend: the same Portuguese table, read in place rather than
-    unpacked into a dict (~13 MB resident instead of ~90 MB per process, identical lemmas).
-    Its lookups are slower (~15 us), which the word cache absorbs; simplemma's own cache (by
-    count, 65,536 words of any length) is off."""
-    import simplemma
-    from simplemma.strategies import DefaultStrategy
-
-    return simplemma.Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(low_memory=True))
-
-
 def lemma_of(word: str, lemmatizer: str) -> str:
     """The folded lemma of a lowercase (accented) word."""
     if lemmatizer == "simplemma":
-        return fold(_simplemma().lemmatize(word, lang="pt"))
+        return fold(simplemma_lemma(word))
     if lemmatizer == "lookup":
         return fold(_lookup_table().get(word, word))
     return fold(word)

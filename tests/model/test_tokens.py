@@ -14,7 +14,7 @@ from model.tokens import case_tokens, lemma_of
 BATCH = Path(__file__).parents[2] / "labeled_data" / "cases" / "w03-terse-nordeste.jsonl"
 
 
-def test_the_low_memory_backend_gives_the_default_backends_lemmas_on_a_whole_batch():
+def test_the_lemmas_are_simplemmas_default_backends_on_a_whole_batch():
     words = {
         word.lower()
         for line in BATCH.read_text(encoding="utf-8").splitlines()
@@ -76,3 +76,31 @@ def test_a_compound_word_yields_a_feature_like_any_word():
         case_tokens(["Queixa no Procon-SP e no consumidor.gov.br"])
     )
     assert {"w=procon", "w=consumidor.gov"} <= set(features)
+
+
+def test_a_fresh_tokenizer_splits_text_as_the_blank_portuguese_pipeline_does():
+    import spacy
+
+    from model.tokenizer import reset_tokenizer, token_table
+
+    texts = [
+        json.loads(line)["general_note"].lower() for line in BATCH.read_text(encoding="utf-8").splitlines()
+    ] + [
+        "absurdo!!! (00) 0000-0000 dr. <name> e-mail: <email> www.ans.gov.br raio-x c/ 00% r$ 00,00 :) 😡 ..."
+    ]
+    blank = spacy.blank("pt").tokenizer
+    reset_tokenizer()
+    for text in texts:
+        expected = [(t.idx, len(t), t.is_space, t.is_punct) for t in blank(text)]
+        assert [tuple(row) for row in token_table(text)] == [
+            (i, n, bool(space), bool(punct)) for i, n, space, punct in expected
+        ], text
+
+
+def test_a_long_run_of_symbols_is_one_token_standing_for_the_whole_run():
+    text = "absurdo " + "!@#$%&*" * 3000 + " quero sair"
+    tokens = case_tokens([text])
+    assert [t.word for t in tokens if t.is_word] == ["absurdo", "quero", "sair"]
+    symbols = [t for t in tokens if not t.is_word]
+    assert len(symbols) == 1
+    assert (symbols[0].start, symbols[0].end) == (8, 8 + 7 * 3000)

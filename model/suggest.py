@@ -22,12 +22,15 @@ def suggest_many(
     model_version: str,
     taxonomy: Taxonomy | None = None,
     evidence_for: Sequence[Sequence[str]] | None = None,
+    top: int | None = None,
+    evidence: bool = True,
 ) -> list[dict[str, Any]]:
     """The suggestion object for each case (the `motivo predict` / `POST /v1/suggest` contract).
 
     Evidence is given for suggested and possible reasons, for the top reason when the model
     abstains, for the flag when it fires, and for any extra codes named in `evidence_for[i]`
-    (the audit asks for the evidence behind boxes the agent ticked).
+    (the audit asks for the evidence behind boxes the agent ticked). A client that needs less
+    asks for less: `top` lists only the N most probable reasons, `evidence=False` none.
     """
     taxonomy = taxonomy or load_taxonomy()
     codes = list(model.reason_codes)
@@ -49,7 +52,7 @@ def suggest_many(
             wanted.add(flag_column)
         for code in evidence_for[i] if evidence_for else ():
             wanted.add(model.labels.index(code))
-        spans = model.explain(analysis, i, sorted(wanted))
+        spans = model.explain(analysis, i, sorted(wanted)) if evidence else {}
         results.append(
             {
                 "id": case.get("id"),
@@ -65,7 +68,7 @@ def suggest_many(
                         "possible": bool(possible[j]),
                         "evidence": spans.get(int(j), []),
                     }
-                    for j in order
+                    for j in order[:top]
                 ],
                 "judicializacao": {
                     "probability": _round(p[flag_column]),

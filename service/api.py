@@ -23,6 +23,7 @@ from service.schemas import (
     LabelsResponse,
     ModelInfo,
     StatsResponse,
+    SuggestQuery,
     SuggestResponse,
 )
 from service.state import current_state
@@ -63,10 +64,13 @@ def _case(body: CaseText) -> dict[str, Any]:
 
 
 @api.post("/suggest", responses={200: SuggestResponse, 503: ErrorResponse})
-def suggest(body: CaseText):
+def suggest(body: CaseText, query: SuggestQuery):
     """Every reason with its probability and evidence, and the litigation-threat flag."""
     loaded = serving_model()
-    return jsonify(suggest_many(loaded.model, [_case(body)], loaded.version)[0])
+    evidence = query.evidence != "none"
+    return jsonify(
+        suggest_many(loaded.model, [_case(body)], loaded.version, top=query.top, evidence=evidence)[0]
+    )
 
 
 @api.post("/audit", responses={200: AuditResponse, 503: ErrorResponse})

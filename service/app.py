@@ -13,6 +13,7 @@ from flask_openapi3 import Info, OpenAPI
 from model.masking import mask
 from service import deadline, errors, security_headers, state
 from service.config import Settings
+from service.json_body import BodyRequest
 from service.logs import configure_logging
 
 log = logging.getLogger("motivo.http")
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
         validation_error_callback=errors.validation_error_response,
         doc_prefix="/docs",
     )
+    app.request_class = BodyRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False
     state.init_app(app, settings, load_model)

@@ -13,7 +13,7 @@ from flask import Response, g, request
 
 from service import db
 from service.errors import error_response as error
-from service.json_body import BodyError, parse_object
+from service.json_body import BodyError
 from service.state import current_state
 
 
@@ -64,9 +64,8 @@ def parse_json_body() -> Response | None:
         return None
     if not request.is_json:
         return error(415, f"Content-Type must be application/json, not {request.content_type or 'missing'!r}")
-    raw = request.get_data(cache=True)  # over the size limit this raises 413
     try:
-        parse_object(raw)
+        request.get_json()  # parsed once, by json_body.parse_object, and kept for the schema; 413 over the limit
     except BodyError as problem:
         problems = [{"field": problem.field, "problem": problem.message}] if problem.field else None
         return error(

@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from flask import Request
+
 MAX_DEPTH = 16  # the deepest request schema has 3 levels
 MAX_NUMBER_CHARS = 40  # a JSON number literal longer than this is no value any endpoint takes
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # what no database stores: NUL, lone surrogates
@@ -130,3 +132,33 @@ def parse_object(raw: bytes) -> dict[str, Any]:
         raise BodyError(400, f"body must be a JSON object, not {type(parsed).__name__}")
     _check_tree(parsed)
     return parsed
+
+
+class _BoundedJson:
+    """The `json_module` of requests: bodies are read by `parse_object`, within its limits."""
+
+    @staticmethod
+    def loads(data: bytes | str, **_: Any) -> dict[str, Any]:
+        return parse_object(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+
+    dumps = staticmethod(json.dumps)
+
+
+class BodyRequest(Request):
+    """A request whose JSON body is parsed once, by `parse_object`, and cached for every reader
+    (the body check before the endpoint, then the schema validation)."""
+
+    # Flask assigns the app's JSON provider to each request as it starts; request bodies are read
+    # by parse_object whatever is assigned (responses still use the app's provider).
+    @property
+    def json_module(self) -> Any:
+        return _BoundedJson
+
+    @json_module.setter
+    def json_module(self, _provider: Any) -> None:
+        pass
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        if isinstance(e, BodyError):
+            raise e
+        return super().on_json_loading_failed(e)

@@ -53,6 +53,17 @@ class CaseText(Strict):
         return self
 
 
+class SuggestQuery(Strict):
+    top: int | None = Field(
+        default=None, ge=1, le=30, description="List only the N most probable reasons (default: all 30)."
+    )
+    evidence: Literal["suggested", "none"] = Field(
+        default="suggested",
+        description="'suggested' (default): evidence for the suggested and possible reasons, the top "
+        "reason when none is suggested and the flag when raised; 'none': probabilities only.",
+    )
+
+
 def _known_reasons(codes: list[str]) -> list[str]:
     known = set(load_taxonomy().reason_codes)
     unknown = [c for c in codes if c not in known]

@@ -28,6 +28,31 @@ def test_suggest_returns_the_predict_contract(client, auth):
     assert response.headers["X-Request-ID"]
 
 
+def test_a_client_may_ask_for_the_top_reasons_only_or_for_no_evidence(client, auth):
+    full = client.post("/v1/suggest", json=CASE, headers=auth).get_json()
+    top = client.post("/v1/suggest?top=3", json=CASE, headers=auth).get_json()
+    assert top["reasons"] == full["reasons"][:3]
+    bare = client.post("/v1/suggest?evidence=none", json=CASE, headers=auth).get_json()
+    assert any(r["evidence"] for r in full["reasons"]) and full["judicializacao"]["evidence"]
+    assert not any(r["evidence"] for r in bare["reasons"]) and not bare["judicializacao"]["evidence"]
+    assert [(r["code"], r["probability"]) for r in bare["reasons"]] == [
+        (r["code"], r["probability"]) for r in full["reasons"]
+    ]
+    for query in ("top=0", "top=31", "top=tres", "evidence=all", "verbose=1"):
+        assert client.post(f"/v1/suggest?{query}", json=CASE, headers=auth).status_code == 422, query
+
+
+def test_the_body_is_parsed_once_per_request(app, client, auth, monkeypatch):
+    from service import json_body
+
+    calls = []
+    parse, flask_loads = json_body.parse_object, app.json.loads
+    monkeypatch.setattr(json_body, "parse_object", lambda raw: calls.append("checked") or parse(raw))
+    monkeypatch.setattr(app.json, "loads", lambda raw, **kw: calls.append("flask") or flask_loads(raw, **kw))
+    assert client.post("/v1/suggest", json=CASE, headers=auth).status_code == 200
+    assert calls == ["checked"]  # the body check's result is what the schema validates
+
+
 def test_a_request_id_sent_by_the_caller_is_kept(client, auth):
     response = client.post("/v1/suggest", json=CASE, headers={**auth, "X-Request-ID": "form-77.a"})
     assert response.headers["X-Request-ID"] == "form-77.a"

@@ -57,13 +57,26 @@ def _adjacent_groups(tokens: Sequence[Token], chosen: list[int], fields: Sequenc
     return spans
 
 
+def content_mask(tokens: Sequence[Token]) -> np.ndarray:
+    """Which tokens may be evidence on their own (not fillers); one mask serves every label."""
+    return np.array([not _is_filler(t) for t in tokens], dtype=bool)
+
+
 def evidence_spans(
-    tokens: Sequence[Token], contributions: np.ndarray, fields: Sequence[str], top: int = MAX_SPANS
+    tokens: Sequence[Token],
+    contributions: np.ndarray,
+    fields: Sequence[str],
+    top: int = MAX_SPANS,
+    content: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
-    """The `top` spans with the largest positive contribution, heaviest first, in original offsets."""
+    """The `top` spans with the largest positive contribution, heaviest first, in original offsets.
+
+    `content`: the tokens' `content_mask`, when the caller asks for several labels of one case.
+    """
     if not len(tokens):
         return []
-    content = np.array([not _is_filler(t) for t in tokens])
+    if content is None:
+        content = content_mask(tokens)
     positive = np.flatnonzero((contributions > 0) & content)
     if not positive.size:
         return []

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from model.calibrated_linear import CalibratedLinearOVR
 from model.cases import text_fields, truncate_case
-from model.evidence import evidence_spans
+from model.evidence import content_mask, evidence_spans
 from model.features import CaseVectorizer, Occurrences
 from model.thresholds import reason_thresholds, recall_first_threshold
 from model.tokens import Token
@@ -212,8 +212,11 @@ class MotivoModel(BaseEstimator):
         indices, values = analysis.row(i)
         contributions = analysis.occurrences[i].contributions(indices, values, weights)
         fields = text_fields(analysis.cases[i])
+        tokens = analysis.tokens[i]
+        content = content_mask(tokens)
         return {
-            c: evidence_spans(analysis.tokens[i], contributions[:, k], fields) for k, c in enumerate(columns)
+            c: evidence_spans(tokens, contributions[:, k], fields, content=content)
+            for k, c in enumerate(columns)
         }
 
     def proba_from_features(self, features: sp.spmatrix) -> np.ndarray:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -163,8 +164,15 @@ def history_counts(engine: Engine) -> dict[str, dict[str, int]]:
 
 
 def export_history(database_url: str, source: str | None = None) -> list[dict[str, Any]]:
-    """The labeled, non-conflicting history, for training (refuses an out-of-date schema)."""
+    """The labeled, non-conflicting history, for training (refuses an out-of-date schema); none
+    when the database is a SQLite file not created yet (a first `motivo train`)."""
+    from sqlalchemy.engine import make_url
+
     from service.migrate import open_current
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return []
 
     engine = open_current(database_url)
     try:

@@ -6,7 +6,7 @@ can read too. Each row becomes a record ready to store, or an error naming the r
 
 A form without ☐/☒ marks (or a table row without a reasons cell) is *unlabeled*: its boxes are
 unknown, never "not ticked". The older form (v1) does not print Migração, Outros and Falta de
-Reajuste: its records are labeled only for the boxes it prints (see `unknown_codes`).
+Reajuste: its records are labeled only for the boxes it prints (training/known_labels.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from model.masking import mask
 from model.taxonomy import Taxonomy, load_taxonomy
 from training.audit.inputs import AuditRow, BadRow, Columns, read_audit_input
+from training.known_labels import newer_only_codes
 from training.training_set import text_sha256
 
 FORM_VERSIONS = ("v1", "v2")
@@ -82,25 +83,6 @@ def parse_form_date(value: Any) -> date | None:
         return date(year, month, day)
     except ValueError as error:
         raise ValueError(f"date {text[:40]!r}: {error}") from error
-
-
-def newer_only_codes(taxonomy: Taxonomy | None = None) -> tuple[str, ...]:
-    """The reason codes only the newer form (v2) prints: Migração, Outros, Falta de Reajuste."""
-    taxonomy = taxonomy or load_taxonomy()
-    older = set(taxonomy.codes_of_version("v1"))
-    return tuple(code for code in taxonomy.codes_of_version("v2") if code not in older)
-
-
-def unknown_codes(case: dict[str, Any], taxonomy: Taxonomy | None = None) -> tuple[str, ...]:
-    """The reason codes whose box a labeled case cannot speak for.
-
-    A history case of the older form (v1) never had the newer boxes to tick; one whose version
-    is unknown (a spreadsheet that cannot tell) could have, so only a ticked one is known.
-    Corpus cases and confirmations are labeled on every box."""
-    if case.get("source") != "history" or case.get("form_version") == "v2":
-        return ()
-    ticked = set(case.get("reasons") or ())
-    return tuple(code for code in newer_only_codes(taxonomy) if code not in ticked)
 
 
 def form_version_of(given: Any, reasons: Sequence[str] | None, default: str | None) -> str | None:

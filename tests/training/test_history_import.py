@@ -8,13 +8,8 @@ import pytest
 
 from model.taxonomy import load_taxonomy
 from training.audit.inputs import AuditRow
-from training.history_import import (
-    form_version_of,
-    newer_only_codes,
-    parse_form_date,
-    to_record,
-    unknown_codes,
-)
+from training.history_import import form_version_of, parse_form_date, to_record
+from training.known_labels import newer_only_codes, unknown_codes
 
 
 @pytest.mark.parametrize(
@@ -59,6 +54,9 @@ def test_an_older_form_case_cannot_speak_for_the_boxes_it_does_not_print():
     assert set(unknown_codes(unknown_version)) == {"migracao", "falta_de_reajuste"}
     assert unknown_codes({"source": "history", "form_version": "v2", "reasons": []}) == ()
     assert unknown_codes({"source": "agent", "reasons": []}) == ()
+    assert set(unknown_codes({"source": "agent", "form_version": "v1", "reasons": []})) == set(
+        newer_only_codes()
+    )
 
 
 def _row(reasons, version=None, date_written=None, **case):

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from service.cli.audit import _delimiter
-from service.cli.options import engine, fail_cleanly, out_option, progress
+from service.cli.options import (
+    data_option,
+    database_url,
+    engine,
+    fail_cleanly,
+    model_option,
+    out_option,
+    progress,
+)
 
 
 def _source_name(_ctx, _param, value: str) -> str:
@@ -130,3 +138,50 @@ def import_command(
             err=True,
         )
         raise SystemExit(1)
+
+
+@history_group.command("report")
+@out_option("Folder for metrics.json and report.html.", default=Path("var/reports/history"))
+@model_option
+@click.option("--source", default=None, help="Only this imported history (default: all).")
+@click.option(
+    "--months",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, 120),
+    help="Length of the recent period.",
+)
+@data_option
+@fail_cleanly
+def report_command(
+    out: Path, version: str | None, source: str | None, months: int, data: Path | None
+) -> None:
+    """How the serving model does on the imported history, next to the corpus test split (pt-BR report)."""
+    from service.confirmations import export_confirmed
+    from service.history import export_history
+    from training.corpus import load_split
+    from training.history_report import history_report, write_report
+    from training.history_report_html import render_history_report
+
+    history = export_history(database_url(), source)
+    if not history:
+        raise click.ClickException("no labeled history imported yet: run `motivo history import` first")
+    confirmed = export_confirmed(database_url())
+    with progress("measuring", 1) as bar:
+        metrics, worst = history_report(
+            history, load_split("test", data), load_split("train", data), confirmed, version, months=months
+        )
+        bar.update(1)
+    write_report(out, metrics, render_history_report(metrics, worst))
+    on_history, on_corpus = metrics["history"], metrics["corpus_test"]
+    click.echo(
+        f"model {metrics['model_version']}: history {metrics['cases']['history']} cases top-1 {on_history['top1']:.4f} "
+        f"macro F1 {on_history['macro_f1']:.4f}; corpus test top-1 {on_corpus['top1']:.4f} "
+        f"macro F1 {on_corpus['macro_f1']:.4f}"
+    )
+    short = [code for code, m in metrics["sufficiency"].items() if not m["enough"]]
+    if short:
+        click.echo(
+            f"{len(short)} labels have fewer than {metrics['min_cases_per_label']} of the operator's own cases"
+        )
+    click.echo(f"wrote {out / 'metrics.json'}, {out / 'report.html'}")

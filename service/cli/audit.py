@@ -78,10 +78,18 @@ def _earlier_decisions(review: str | None):
     metavar="NAME",
     help="Also store the findings (texts masked) as review batch NAME in the service's database.",
 )
+@click.option(
+    "--source",
+    "history_source",
+    default=None,
+    metavar="NAME",
+    help="With --self: audit the imported history NAME (motivo history import) instead of the corpus.",
+)
 @fail_cleanly
 def audit_command(
     inputs,
     self_audit,
+    history_source,
     out,
     version,
     workers,
@@ -115,6 +123,15 @@ def audit_command(
         raise click.UsageError(
             "--review NAME (1 to 200 characters) stores an audit of INPUT files, not --self"
         )
+    if history_source is not None and not self_audit:
+        raise click.UsageError("--source NAME audits an imported history: use it with --self")
+    history = None
+    if history_source is not None:
+        from service.history import export_history
+
+        history = export_history(database_url(), history_source)
+        if not history:
+            raise click.ClickException(f"no labeled history imported under --source {history_source!r}")
     columns = Columns(
         id=id_column,
         notes=tuple(n.strip() for n in notes.split(",")) if notes else None,
@@ -166,6 +183,8 @@ def audit_command(
             fold_progress=folds.update if folds else None,
             suppress=suppress if rejected else None,
             on_case=store if writer else None,
+            history=history,
+            history_name=history_source or "",
         )
     if writer:
         writer.flush()

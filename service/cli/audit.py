@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import database_url, engine, fail_cleanly, model_option, out_option, progress
+from service.cli.options import (
+    database_url,
+    engine,
+    fail_cleanly,
+    model_option,
+    out_option,
+    progress,
+    table_columns,
+)
 
 DELIMITERS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
 
@@ -112,7 +120,6 @@ def audit_command(
     from service import reviews
     from training import registry
     from training.audit.batch import run_audit
-    from training.audit.inputs import Columns
     from training.training_set import text_sha256
 
     if self_audit == bool(inputs):
@@ -132,9 +139,9 @@ def audit_command(
         history = export_history(database_url(), history_source)
         if not history:
             raise click.ClickException(f"no labeled history imported under --source {history_source!r}")
-    columns = Columns(
-        id=id_column,
-        notes=tuple(n.strip() for n in notes.split(",")) if notes else None,
+    columns = table_columns(
+        id_column,
+        notes,
         general=general,
         reasons=reasons,
         flag=flag,

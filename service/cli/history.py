@@ -16,6 +16,7 @@ from service.cli.options import (
     model_option,
     out_option,
     progress,
+    table_columns,
 )
 
 
@@ -78,13 +79,12 @@ def import_command(
     Exits 1 when a file or row could not be imported (listed in errors.csv); the rest is imported.
     """
     from service.history import HistoryWriter
-    from training.audit.inputs import Columns
     from training.history_import import ImportError_, read_history
     from training.safe_csv import SafeWriter
 
-    columns = Columns(
-        id=id_column,
-        notes=tuple(n.strip() for n in notes.split(",")) if notes else None,
+    columns = table_columns(
+        id_column,
+        notes,
         general=general,
         reasons=reasons,
         flag=flag,

@@ -82,6 +82,13 @@ def fail_cleanly(function: Callable) -> Callable:
     return wrapper
 
 
+def table_columns(id_column: str | None, notes: str | None, **named: Any):
+    """The CSV/XLSX column layout from the command's options (`--notes a,b,c` split on commas)."""
+    from training.audit.inputs import Columns
+
+    return Columns(id=id_column, notes=tuple(n.strip() for n in notes.split(",")) if notes else None, **named)
+
+
 def database_url() -> str:
     """MOTIVO_DATABASE_URL, or the default SQLite file."""
     from service.config import Settings

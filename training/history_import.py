@@ -11,6 +11,7 @@ Reajuste: its records are labeled only for the boxes it prints (training/known_l
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from model.forms.files import FORM_SUFFIXES, form_paths
 from model.masking import mask
 from model.taxonomy import Taxonomy, load_taxonomy
 from training.audit.inputs import AuditRow, BadRow, Columns, read_audit_input
@@ -131,18 +133,45 @@ def to_record(row: AuditRow, default_version: str | None, taxonomy: Taxonomy) ->
     )
 
 
-def read_history(
-    paths: Iterable[Path], columns: Columns | None = None, form_version: str | None = None
-) -> Iterator[HistoryRecord | ImportError_]:
-    """Every input's records, in order, and an error for each file or row that failed; streamed."""
+def _records(
+    path: Path, columns: Columns | None, form_version: str | None
+) -> list[HistoryRecord | ImportError_]:
     taxonomy = load_taxonomy()
-    if form_version is not None and form_version not in FORM_VERSIONS:
-        raise ValueError(f"form version must be one of {FORM_VERSIONS}, not {form_version!r}")
-    for row in read_audit_input(list(paths), columns):
+    out: list[HistoryRecord | ImportError_] = []
+    for row in read_audit_input([path], columns):
         if isinstance(row, BadRow):
-            yield ImportError_(row.source, row.reason)
+            out.append(ImportError_(row.source, row.reason))
             continue
         try:
-            yield to_record(row, form_version, taxonomy)
+            out.append(to_record(row, form_version, taxonomy))
         except ValueError as error:
-            yield ImportError_(row.source, str(error))
+            out.append(ImportError_(row.source, str(error)))
+    return out
+
+
+def _form_file(job: tuple[Path, Columns | None, str | None]) -> list[HistoryRecord | ImportError_]:
+    return _records(*job)
+
+
+def read_history(
+    paths: Iterable[Path], columns: Columns | None = None, form_version: str | None = None, workers: int = 2
+) -> Iterator[HistoryRecord | ImportError_]:
+    """Every input's records, in order, and an error for each file or row that failed; streamed.
+
+    Form files (.txt/.docx, and those under folders) are read by `workers` processes, in order;
+    JSON lines and CSV/XLSX are read in this process, in chunks."""
+    if form_version is not None and form_version not in FORM_VERSIONS:
+        raise ValueError(f"form version must be one of {FORM_VERSIONS}, not {form_version!r}")
+    for path in paths:
+        if path.exists() and (path.is_dir() or path.suffix.lower() in FORM_SUFFIXES):
+            jobs = ((form, columns, form_version) for form in form_paths([path]))
+            if workers <= 1:
+                for job in jobs:
+                    yield from _form_file(job)
+                continue
+            # fork: the workers inherit the loaded taxonomy and masking patterns.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for records in pool.imap(_form_file, jobs, chunksize=16):
+                    yield from records
+        else:
+            yield from _records(path, columns, form_version)

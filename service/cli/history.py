@@ -57,9 +57,17 @@ def history_group() -> None:
 @click.option(
     "--delimiter", default=None, callback=_delimiter, help="CSV field separator: ';', ',' or 'tab'."
 )
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes reading form files.",
+)
 @fail_cleanly
 def import_command(
     paths,
+    workers,
     source,
     form_version,
     out,
@@ -106,7 +114,7 @@ def import_command(
         error_rows, unlabeled_rows = SafeWriter(errors_file), SafeWriter(unlabeled_file)
         error_rows.writerow(["where", "reason"])
         unlabeled_rows.writerow(["where", "form_id", "form_version", "date"])
-        for item in read_history(paths, columns, form_version):
+        for item in read_history(paths, columns, form_version, workers):
             if isinstance(item, ImportError_):
                 errors += 1
                 error_rows.writerow([item.where, item.reason])

@@ -28,6 +28,16 @@ def evidence_amount(X: sp.spmatrix) -> np.ndarray:
     return np.log1p(np.diff(sp.csr_matrix(X).indptr)).astype(np.float64)
 
 
+class _Constant:
+    """The score of a label a fold saw one class of: that class, whatever the row."""
+
+    def __init__(self, label: float):
+        self.label = label
+
+    def decision_function(self, X: sp.spmatrix) -> np.ndarray:
+        return np.full(X.shape[0], self.label)
+
+
 class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
     """Multi-label logistic regression with calibrated probabilities.
 
@@ -72,8 +82,7 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         the out-of-fold scores, and so thresholds and calibration, reflect other writers' text."""
 
         def sees_both_classes(train: np.ndarray) -> bool:
-            positives = Y[train].sum(axis=0)
-            return bool((positives > 0).all() and (positives < len(train)).all())
+            return bool(((Y[train] == 1).any(axis=0) & (Y[train] == 0).any(axis=0)).all())
 
         if groups is not None and len(np.unique(groups)) >= self.cv:
             grouped = list(GroupKFold(self.cv).split(Y, groups=groups))
@@ -95,27 +104,53 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         a, c, d = fitted.coef_[0]
         return np.array([a, fitted.intercept_[0], c, d])
 
+    def _fit_labels(
+        self, X: sp.spmatrix, Y: np.ndarray, weight: np.ndarray | None
+    ) -> list[LogisticRegression]:
+        """One fitted binary model per column of Y. A row whose label is unknown (-1) is left out
+        of that label's fit only; `weight` weighs rows (e.g. the hand-written corpus against the
+        operator's own cases). Without either, one OneVsRestClassifier does the same fits."""
+        if weight is None and (Y >= 0).all():
+            full = self._base(Y.shape[1]).fit(X, Y[:, 0] if Y.shape[1] == 1 else Y)
+            return [full] if Y.shape[1] == 1 else list(full.estimators_)
+        fitted: list = []
+        for column in Y.T:
+            rows = np.flatnonzero(column >= 0)
+            if len(np.unique(column[rows])) < 2:  # a fold that saw one class only (as OneVsRest does)
+                fitted.append(_Constant(float(column[rows][:1].sum()) if rows.size else 0.0))
+                continue
+            fitted.append(
+                self._base(1).fit(
+                    X[rows], column[rows], sample_weight=None if weight is None else weight[rows]
+                )
+            )
+        return fitted
+
     def fit(
         self,
         X: sp.spmatrix,
         Y: np.ndarray,
         groups: np.ndarray | None = None,
         extra: tuple[sp.spmatrix, np.ndarray, np.ndarray] | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> CalibratedLinearOVR:
         """`groups` (one per row, e.g. the writer's batch): out-of-fold scores keep groups whole.
         `extra` = (X, Y, owner): calibration-only rows and the index of the training row each
-        belongs to (it is scored by the fold model that did not see its owner)."""
+        belongs to (it is scored by the fold model that did not see its owner).
+        Y may hold -1 where a row's label is unknown (an older form that did not print the box):
+        that row then neither fits, calibrates nor tunes that label. `sample_weight`: per row."""
         if self.calibration not in CALIBRATIONS:
             raise ValueError(f"calibration must be one of {CALIBRATIONS}, not {self.calibration!r}")
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2:
             raise ValueError("Y must be a 2-D label indicator matrix")
+        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         n_labels = Y.shape[1]
-        positives = Y.sum(axis=0)
+        positives, negatives = (Y == 1).sum(axis=0), (Y == 0).sum(axis=0)
         # A label with fewer than 2 examples either way cannot be learned (an old form's history has
         # no Migração at all): it gets a constant probability, its base rate, and no weights.
-        self.learnable_ = (positives >= 2) & (positives <= len(Y) - 2)
-        rate = np.clip(positives / max(len(Y), 1), 1e-4, 1 - 1e-4)
+        self.learnable_ = (positives >= 2) & (negatives >= 2)
+        rate = np.clip(positives / np.maximum(positives + negatives, 1), 1e-4, 1 - 1e-4)
         coef = np.zeros((n_labels, X.shape[1]))
         intercept = np.log(rate / (1 - rate))
         oof = np.tile(intercept, (len(Y), 1))
@@ -123,7 +158,7 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         learnable = np.flatnonzero(self.learnable_)
         self.grouped_folds_ = False
         if learnable.size:
-            target = Y[:, learnable[0]] if learnable.size == 1 else Y[:, learnable]
+            target = Y[:, learnable]
             folds, self.grouped_folds_ = self._folds(
                 Y[:, learnable], None if groups is None else np.asarray(groups)
             )
@@ -133,13 +168,16 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
                 for train, test in folds:
-                    fold_model = self._base(learnable.size).fit(X[train], target[train])
-                    scores[test] = self._scores(fold_model, X[test])
+                    fold_models = self._fit_labels(
+                        X[train], target[train], None if weight is None else weight[train]
+                    )
+                    scores[test] = np.column_stack([self._scores(m, X[test])[:, 0] for m in fold_models])
                     if X_extra is not None:
                         rows = np.flatnonzero(np.isin(owner, test))
-                        extra_scores[rows] = self._scores(fold_model, X_extra[rows])
-                full = self._base(learnable.size).fit(X, target)
-            estimators = [full] if learnable.size == 1 else full.estimators_
+                        extra_scores[rows] = np.column_stack(
+                            [self._scores(m, X_extra[rows])[:, 0] for m in fold_models]
+                        )
+                estimators = self._fit_labels(X, target, weight)
             amount = evidence_amount(X)
             if X_extra is not None:
                 all_scores = np.vstack([scores, extra_scores])
@@ -151,7 +189,10 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
                 coef[column] = estimators[k].coef_[0]
                 intercept[column] = estimators[k].intercept_[0]
                 oof[:, column] = scores[:, k]
-                calibrators[column] = self._calibrate(all_scores[:, k], amount_all, Y_all[:, column])
+                known = Y_all[:, column] >= 0
+                calibrators[column] = self._calibrate(
+                    all_scores[known, k], amount_all[known], Y_all[known, column]
+                )
             self.oof_proba_ = self._apply(oof, amount, calibrators)
         else:
             self.oof_proba_ = sigmoid(oof)

@@ -116,9 +116,15 @@ class MotivoModel(BaseEstimator):
         self.prefix_cuts = prefix_cuts
 
     def fit(
-        self, X: Sequence[dict[str, Any]], Y: np.ndarray, groups: Sequence[str] | None = None
+        self,
+        X: Sequence[dict[str, Any]],
+        Y: np.ndarray,
+        groups: Sequence[str] | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> MotivoModel:
-        """`groups`: one per case (the writer's batch); out-of-fold scores then keep groups whole."""
+        """`groups`: one per case (the writer's batch); out-of-fold scores then keep groups whole.
+        Y may hold -1 for a reason a case cannot speak for (see CalibratedLinearOVR.fit);
+        `sample_weight`: how much each case counts."""
         Y = np.asarray(Y, dtype=int)
         if not self.reason_codes or not self.flag_code:
             raise ValueError("reason_codes and flag_code must name the label columns")
@@ -133,13 +139,21 @@ class MotivoModel(BaseEstimator):
             C=self.C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
         )
         self.reasons_.fit(
-            features, Y[:, :-1], groups, prefixes and (prefixes[0], prefixes[1][:, :-1], prefixes[2])
+            features,
+            Y[:, :-1],
+            groups,
+            prefixes and (prefixes[0], prefixes[1][:, :-1], prefixes[2]),
+            sample_weight,
         )
         self.flag_ = CalibratedLinearOVR(
             C=self.flag_C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
         )
         self.flag_.fit(
-            features, Y[:, -1:], groups, prefixes and (prefixes[0], prefixes[1][:, -1:], prefixes[2])
+            features,
+            Y[:, -1:],
+            groups,
+            prefixes and (prefixes[0], prefixes[1][:, -1:], prefixes[2]),
+            sample_weight,
         )
         self.thresholds_ = reason_thresholds(Y[:, :-1], self.reasons_.oof_proba_)
         self.flag_threshold_ = recall_first_threshold(

@@ -33,5 +33,6 @@ def recall_first_threshold(y_true: np.ndarray, proba: np.ndarray, min_recall: fl
 
 
 def reason_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """One best-F1 threshold per label column."""
-    return np.array([best_f1_threshold(Y[:, j], P[:, j]) for j in range(Y.shape[1])])
+    """One best-F1 threshold per label column, from the rows whose label is known (not -1)."""
+    known = Y >= 0
+    return np.array([best_f1_threshold(Y[known[:, j], j], P[known[:, j], j]) for j in range(Y.shape[1])])

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     Index,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     func,
     select,
     update,
@@ -113,6 +115,28 @@ review_items = Table(
     UniqueConstraint("batch", "form_id", "code", "kind", name="uq_review_items_finding"),
 )
 Index("ix_review_items_batch_score", review_items.c.batch, review_items.c.score)
+
+
+# The operator's past forms (`motivo history import`): labeled cases that no agent confirmed, so
+# they never count as accepted or rejected suggestions. One row per text (masked, folded).
+history_cases = Table(
+    "history_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(MAX_NAME_CHARS), nullable=False, index=True),  # the import's --source
+    Column("origin", Text, nullable=False),  # file, or file:row
+    Column("form_id", String(200)),  # the source system's id, when the export has one
+    Column("text_sha256", String(64), nullable=False, unique=True),
+    Column("observations", Text, nullable=False),  # JSON list of masked notes
+    Column("general_note", Text, nullable=False),  # masked
+    Column("reasons", Text),  # JSON list of codes; None: the form carries no marks (unlabeled)
+    Column("judicializacao", Boolean),
+    Column("status", String(40)),
+    Column("form_version", String(10)),  # v1 / v2; None: the export could not tell
+    Column("form_date", Date),  # the form's own date, when it has one
+    Column("conflict", Boolean, nullable=False, server_default=false()),  # same text, other labels
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

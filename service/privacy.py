@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.engine import Engine
 
-from service.db import confirmations, review_items
+from service.db import confirmations, history_cases, review_items
 
 NO_NOTES = "[]"
 
@@ -28,6 +28,7 @@ class Removed:
     rows: int
     forms: list[str]
     review_items: int = 0
+    history: int = 0  # imported history rows (`motivo history import`) emptied
 
 
 def _has_text():
@@ -35,8 +36,8 @@ def _has_text():
     return or_(c.observations != NO_NOTES, c.general_note != "")
 
 
-def _remove_texts(engine: Engine, where, review_where) -> Removed:
-    c, r = confirmations.c, review_items.c
+def _remove_texts(engine: Engine, where, review_where, history_where) -> Removed:
+    c, r, h = confirmations.c, review_items.c, history_cases.c
     with engine.begin() as connection:
         forms = sorted(
             {row.form_id for row in connection.execute(select(c.form_id).where(and_(where, _has_text())))}
@@ -55,8 +56,14 @@ def _remove_texts(engine: Engine, where, review_where) -> Removed:
             )
             .values(observations=NO_NOTES, general_note="", evidence="[]", instead="[]")
         )
+        # Imported history: its fingerprint stays (a re-import is still a duplicate), never its text.
+        history = connection.execute(
+            update(history_cases)
+            .where(and_(history_where, or_(h.observations != NO_NOTES, h.general_note != "")))
+            .values(observations=NO_NOTES, general_note="")
+        )
     _scrub(engine)
-    return Removed(result.rowcount or 0, forms, reviews.rowcount or 0)
+    return Removed(result.rowcount or 0, forms, reviews.rowcount or 0, history.rowcount or 0)
 
 
 def _scrub(engine: Engine) -> None:
@@ -68,14 +75,25 @@ def _scrub(engine: Engine) -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM confirmations"))
             connection.execute(text("VACUUM review_items"))
+            connection.execute(text("VACUUM history_cases"))
 
 
 def forget_form(engine: Engine, form_id: str) -> Removed:
     """Empty the texts of every confirmation of `form_id` (the latest and those it replaced)."""
-    return _remove_texts(engine, confirmations.c.form_id == form_id, review_items.c.form_id == form_id)
+    return _remove_texts(
+        engine,
+        confirmations.c.form_id == form_id,
+        review_items.c.form_id == form_id,
+        history_cases.c.form_id == form_id,
+    )
 
 
 def purge_older_than(engine: Engine, days: float, now: datetime | None = None) -> Removed:
-    """Empty the texts of confirmations stored more than `days` ago."""
+    """Empty the texts of confirmations, review findings and imported history stored more than `days` ago."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
-    return _remove_texts(engine, confirmations.c.created_at < cutoff, review_items.c.created_at < cutoff)
+    return _remove_texts(
+        engine,
+        confirmations.c.created_at < cutoff,
+        review_items.c.created_at < cutoff,
+        history_cases.c.imported_at < cutoff,
+    )

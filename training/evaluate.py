@@ -17,6 +17,7 @@ from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
+from training.known_labels import known_label_matrix, printed_only
 from training.metrics import evaluate_predictions, metrics_by_group
 from training.partial_notes import short_notes, typing_simulation
 from training.report import render_report
@@ -100,8 +101,8 @@ def evaluate_version(
     codes = list(model.reason_codes)
     notes = [case for case in test_cases if is_short_note(case)]
     test_cases = [case for case in test_cases if not is_short_note(case)]
-    Y = label_matrix(test_cases, codes)
-    P = model.predict_proba(test_cases)
+    # A box the case's form did not print (the older form's) is neither true nor predicted.
+    Y, P = printed_only(known_label_matrix(test_cases, codes), model.predict_proba(test_cases))
     metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
     batches = [str(case.get("batch") or "(no batch)") for case in test_cases]
     metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)

@@ -1,7 +1,7 @@
 """What may train the model: a case passes only if it is a plausible, well-formed, rule-abiding note.
 
-Applied to every source but the hand-checked corpus (confirmations, QA corrections, and later
-imported history). Each case left out is listed with why. The same form rules as the API
+Applied to every source but the hand-checked corpus (confirmations, QA corrections, imported
+history). Each case left out is listed with why. The same form rules as the API
 (model/form_rules.py) apply, so a case stored before a rule existed is judged by it too.
 
 Plausibility (thresholds set on the corpus: every corpus case passes them):
@@ -67,8 +67,13 @@ def implausible(text: str, known: frozenset[str]) -> str | None:
 
 def problems(case: dict[str, Any], known: frozenset[str]) -> list[str]:
     """Everything that keeps `case` out of training (empty: it may train)."""
+    # Exports of past forms often leave the status out; the model does not learn it, so an
+    # imported history case may train without one (a confirmation may not).
+    no_status_needed = case.get("source") == "history" and case.get("status") is None
     found = check_texts(case)
-    found += check_labels(case, required=True)
+    found += [
+        p for p in check_labels(case, required=True) if not (no_status_needed and p.startswith("status:"))
+    ]
     if found:
         return found
     found += [
@@ -80,6 +85,7 @@ def problems(case: dict[str, Any], known: frozenset[str]) -> list[str]:
             case.get("general_note", ""),
             case.get("form_version"),
         )
+        if not (no_status_needed and p.rule == "status_required")
     ]
     reason = implausible(case_text(case), known)
     return [*found, reason] if reason else found

@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from model.cases import is_short_note
-from model.motivo_model import MotivoModel, label_matrix
+from model.motivo_model import MotivoModel
 from model.taxonomy import load_taxonomy
 from training import registry
 from training.corpus import load_split
+from training.known_labels import known_label_matrix, printed_only
 from training.metrics import evaluate_predictions
 
 
@@ -38,20 +41,32 @@ def writer_groups(cases: Sequence[dict[str, Any]]) -> list[str]:
     return [case.get("batch") or f"#{i}" for i, case in enumerate(cases)]
 
 
-def fit_model(cases: Sequence[dict[str, Any]], **params: Any) -> MotivoModel:
+def case_weights(cases: Sequence[dict[str, Any]], corpus_weight: float = 1.0) -> np.ndarray | None:
+    """How much each case counts: a hand-written corpus case `corpus_weight`, any other 1."""
+    if corpus_weight == 1.0:
+        return None
+    return np.array([corpus_weight if c.get("source", "corpus") == "corpus" else 1.0 for c in cases])
+
+
+def fit_model(cases: Sequence[dict[str, Any]], corpus_weight: float = 1.0, **params: Any) -> MotivoModel:
+    """Fit on `cases`; a box a case cannot speak for (an older form's) is left out of that label's fit."""
     taxonomy = load_taxonomy()
     codes = taxonomy.reason_codes
     model = MotivoModel(reason_codes=codes, flag_code=taxonomy.flag.code, **params)
-    return model.fit(list(cases), label_matrix(cases, codes), writer_groups(cases))
+    return model.fit(
+        list(cases),
+        known_label_matrix(cases, codes),
+        writer_groups(cases),
+        case_weights(cases, corpus_weight),
+    )
 
 
 def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The full-case figures of `cases` (short notes are measured on their own, by evaluate)."""
     cases = [case for case in cases if not is_short_note(case)]
     codes = list(model.reason_codes)
-    return evaluate_predictions(
-        label_matrix(cases, codes), model.predict_proba(cases), model.decision_thresholds, codes
-    )
+    Y, P = printed_only(known_label_matrix(cases, codes), model.predict_proba(cases))
+    return evaluate_predictions(Y, P, model.decision_thresholds, codes)
 
 
 def train_version(

@@ -1,7 +1,7 @@
 """The one rule for what trains the model, from every source of labeled cases.
 
 Sources, strongest first: `qa` (a QA reviewer's correction), `agent` (an agent's
-confirmation), `history` (imported past forms; not imported yet: the rule is ready for them),
+confirmation), `history` (the operator's past forms, `motivo history import`),
 `corpus` (the hand-written labeled corpus).
 
 1. Guard: every case but the corpus's must pass training/guard.py (well-formed, known codes,
@@ -12,8 +12,10 @@ confirmation), `history` (imported past forms; not imported yet: the rule is rea
    confirmed form beats a history case, and both beat a corpus case. Cases of the winning
    source that disagree are listed as a conflict and left out; the next source then speaks.
 4. A case whose text is in the corpus test split never trains: the test split stays as written.
+   A history case of such a text joins the history test set instead (it measures, never trains).
 5. Hold-out: a case is held out for testing when a hash of its form id falls under the share,
-   whatever its source, so a form stays on the same side however it arrives.
+   whatever its source, so a form stays on the same side however it arrives. History cases
+   dated from `test_since` on are all held out, as the most recent period's test set.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from training import guard
 SOURCES = ("qa", "agent", "history", "corpus")
 _RANK = {source: rank for rank, source in enumerate(SOURCES)}
 CONFIRMED = ("qa", "agent")
+RECENT = "history recent"  # the held-out history dated from --test-since on
 
 
 @dataclass
@@ -84,7 +87,16 @@ def _as_training_case(case: dict[str, Any]) -> dict[str, Any]:
         "reasons": case["reasons"],
         "judicializacao": case["judicializacao"],
         "status": case.get("status"),
+        # What the older form did not print stays unknown (training/known_labels.py); the date
+        # makes the most-recent-period test set.
+        "form_version": case.get("form_version"),
+        "date": case.get("date"),
     }
+
+
+def _recent(case: dict[str, Any], test_since: str | None) -> bool:
+    """A history case dated from `test_since` (ISO) on: the most recent period's test set."""
+    return bool(test_since and (case.get("date") or "") >= test_since)
 
 
 def _one_per_form(cases: Iterable[dict[str, Any]], counts: dict[str, Counter]) -> list[dict[str, Any]]:
@@ -108,10 +120,13 @@ def build(
     cases: Iterable[dict[str, Any]],
     holdout: float,
     known: frozenset[str] | None = None,
+    test_since: str | None = None,
 ) -> TrainingSet:
     """Training and test sets from the corpus and the other sources' cases (see the module doc).
 
     `known`: the words a plausible note shares with the corpus (default: the given corpus's).
+    `test_since` (ISO date): history cases dated from then on never train; they are the
+    "history recent" test set (how the model does on this year's notes).
     """
     counts: dict[str, Counter] = {source: Counter() for source in SOURCES}
     offered = []
@@ -136,6 +151,7 @@ def build(
     test_keys = {text_key(c) for c in corpus_test}
 
     chosen, conflicts = [], []
+    held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for key, group in by_text.items():
         for rank in sorted({_RANK[c["source"]] for c in group}):
             source = SOURCES[rank]
@@ -158,18 +174,25 @@ def build(
                 counts[case["source"]]["replaced"] += _RANK[case["source"]] > rank
             if source != "corpus" and key in test_keys:
                 counts[source]["in corpus test"] += 1
+                for case in winners if source == "history" else ():  # never trains, still measures
+                    held_out[RECENT if _recent(case, test_since) else "history"].append(
+                        _as_training_case(case)
+                    )
             else:
                 chosen.extend(winners)
             break
 
     train: list[dict[str, Any]] = []
-    held_out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for case in chosen:
         if case["source"] == "corpus":
             train.append(case)
             counts["corpus"]["train"] += 1
             continue
         prepared = _as_training_case(case)
+        if case["source"] == "history" and _recent(case, test_since):
+            counts["history"]["recent test"] += 1
+            held_out[RECENT].append(prepared)
+            continue
         side = "test" if in_holdout(prepared, holdout) else "train"
         counts[case["source"]][side] += 1
         (held_out[case["source"]] if side == "test" else train).append(prepared)

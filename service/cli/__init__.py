@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, models, privacy, retrain, serve
+from service.cli import audit, data, database, forms, history, models, privacy, retrain, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +20,7 @@ for command in (
     data.predict_command,
     models.models_group,
     audit.audit_command,
+    history.history_group,
     retrain.retrain_command,
     serve.serve_command,
     serve.tokens_group,

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import database_url, engine, fail_cleanly, model_option, out_option, progress
+from service.cli.options import (
+    database_url,
+    engine,
+    fail_cleanly,
+    model_option,
+    out_option,
+    progress,
+    table_columns,
+)
 
 DELIMITERS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
 
@@ -78,10 +86,18 @@ def _earlier_decisions(review: str | None):
     metavar="NAME",
     help="Also store the findings (texts masked) as review batch NAME in the service's database.",
 )
+@click.option(
+    "--source",
+    "history_source",
+    default=None,
+    metavar="NAME",
+    help="With --self: audit the imported history NAME (motivo history import) instead of the corpus.",
+)
 @fail_cleanly
 def audit_command(
     inputs,
     self_audit,
+    history_source,
     out,
     version,
     workers,
@@ -104,7 +120,6 @@ def audit_command(
     from service import reviews
     from training import registry
     from training.audit.batch import run_audit
-    from training.audit.inputs import Columns
     from training.training_set import text_sha256
 
     if self_audit == bool(inputs):
@@ -115,9 +130,18 @@ def audit_command(
         raise click.UsageError(
             "--review NAME (1 to 200 characters) stores an audit of INPUT files, not --self"
         )
-    columns = Columns(
-        id=id_column,
-        notes=tuple(n.strip() for n in notes.split(",")) if notes else None,
+    if history_source is not None and not self_audit:
+        raise click.UsageError("--source NAME audits an imported history: use it with --self")
+    history = None
+    if history_source is not None:
+        from service.history import export_history
+
+        history = export_history(database_url(), history_source)
+        if not history:
+            raise click.ClickException(f"no labeled history imported under --source {history_source!r}")
+    columns = table_columns(
+        id_column,
+        notes,
         general=general,
         reasons=reasons,
         flag=flag,
@@ -166,6 +190,8 @@ def audit_command(
             fold_progress=folds.update if folds else None,
             suppress=suppress if rejected else None,
             on_case=store if writer else None,
+            history=history,
+            history_name=history_source or "",
         )
     if writer:
         writer.flush()

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, fail_cleanly, model_option, out_option, progress
+from service.cli.options import (
+    data_option,
+    database_url,
+    fail_cleanly,
+    history_options,
+    model_option,
+    out_option,
+    progress,
+)
 
 
 @click.group("data")
@@ -49,14 +57,34 @@ def data_check_command(data: Path | None, no_quotas: bool) -> None:
 @data_option
 @out_option("Model registry folder (default: var/models or MOTIVO_MODEL_DIR).")
 @click.option("--promote", is_flag=True, help="Make the new version CURRENT (the first version always is).")
+@history_options
 @fail_cleanly
-def train_command(data: Path | None, out: Path | None, promote: bool) -> None:
-    """Train on the corpus `train` split, measure on `test`, and write a new registry version."""
+def train_command(
+    data: Path | None, out: Path | None, promote: bool, history: bool, test_since, corpus_weight: float
+) -> None:
+    """Train on the corpus `train` split (and the imported history), measure on the test sets,
+    and write a new registry version."""
+    from service.history import export_history
     from training import registry
+    from training.history_training import train_with_history
+    from training.retrain import source_table
     from training.train import train_from_corpus
 
+    past = export_history(database_url()) if history else []
     with progress("training", 1) as bar:
-        version, _, manifest = train_from_corpus(data, out)
+        if past:
+            since = test_since.date().isoformat() if test_since else None
+            version, manifest, used, measured = train_with_history(
+                past, data, out, test_since=since, corpus_weight=corpus_weight
+            )
+            click.echo("\n".join(source_table(used)))
+            for name, m in measured.items():
+                click.echo(
+                    f"{name}: {m['cases']} cases, top-1 {m['top1']:.3f} macro F1 {m['macro_f1']:.3f} "
+                    f"flag recall {m['flag_recall']:.3f}"
+                )
+        else:
+            version, _, manifest = train_from_corpus(data, out)
         bar.update(1)
     if promote and registry.current_version(out) != version:
         registry.promote(version, out, reason="motivo train --promote")

@@ -20,6 +20,30 @@ data_option = click.option(
 model_option = click.option("--model", "version", default=None, help="Registry version (default: CURRENT).")
 
 
+def history_options(function: Callable) -> Callable:
+    """`--history/--no-history`, `--test-since DATE`, `--corpus-weight W`: how training uses the
+    operator's imported history (`motivo history import`)."""
+    function = click.option(
+        "--corpus-weight",
+        default=1.0,
+        show_default=True,
+        type=click.FloatRange(0.01, 100),
+        help="How much a hand-written corpus case counts against one of the operator's own cases.",
+    )(function)
+    function = click.option(
+        "--test-since",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="History dated from this day on never trains: the most-recent-period test set.",
+    )(function)
+    return click.option(
+        "--history/--no-history",
+        default=True,
+        show_default=True,
+        help="Train on the imported history too (a share held out as the history test set).",
+    )(function)
+
+
 def out_option(help: str, default: Path | None = None) -> Callable:
     """`--out FOLDER`, with the command's own help text and default."""
     return click.option(
@@ -56,6 +80,13 @@ def fail_cleanly(function: Callable) -> Callable:
             raise click.ClickException(str(error)) from error
 
     return wrapper
+
+
+def table_columns(id_column: str | None, notes: str | None, **named: Any):
+    """The CSV/XLSX column layout from the command's options (`--notes a,b,c` split on commas)."""
+    from training.audit.inputs import Columns
+
+    return Columns(id=id_column, notes=tuple(n.strip() for n in notes.split(",")) if notes else None, **named)
 
 
 def database_url() -> str:

@@ -32,11 +32,12 @@ def forget_command(form_id: str) -> None:
     from service.privacy import forget_form
 
     removed = forget_form(engine(), form_id)
-    if not removed.rows and not removed.review_items:
+    if not removed.rows and not removed.review_items and not removed.history:
         raise click.ClickException(f"no stored text of form {form_id!r} (unknown, or already forgotten)")
     click.echo(
         f"form {form_id!r}: removed the notes and general note of {removed.rows} confirmation(s) "
-        f"(the latest and those it replaced) and of {removed.review_items} QA review finding(s); "
+        f"(the latest and those it replaced), of {removed.review_items} QA review finding(s) and of "
+        f"{removed.history} imported history form(s); "
         "labels, decisions, dates and names of who confirmed are kept"
     )
 
@@ -54,6 +55,7 @@ def purge_command(days: float | None) -> None:
     removed = purge_older_than(engine(), days)
     click.echo(
         f"removed the texts of {removed.rows} confirmation(s) of {len(removed.forms)} form(s) and of "
-        f"{removed.review_items} QA review finding(s) stored more than {days:g} days ago; labels and "
+        f"{removed.review_items} QA review finding(s) and of {removed.history} imported history form(s) "
+        f"stored more than {days:g} days ago; labels and "
         "statistics are kept"
     )

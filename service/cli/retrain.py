@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from service.cli.options import data_option, fail_cleanly, progress
+from service.cli.options import data_option, fail_cleanly, history_options, progress
 
 
 def _tolerances(values: tuple[str, ...]) -> dict[str, float]:
@@ -55,6 +55,7 @@ def _tolerances(values: tuple[str, ...]) -> dict[str, float]:
     help="Refuse, before training, when the confirmed test set has fewer cases (see the README); "
     "0 with --holdout 0 trains on every confirmation, judged on the corpus test split only.",
 )
+@history_options
 @data_option
 @fail_cleanly
 def retrain_command(
@@ -64,15 +65,21 @@ def retrain_command(
     tolerance: tuple[str, ...],
     min_confirmed_test: int,
     data: Path | None,
+    history: bool,
+    test_since,
+    corpus_weight: float,
 ) -> None:
-    """Retrain from confirmed cases + the corpus; promote the candidate only if it is not worse."""
+    """Retrain from confirmed cases + imported history + the corpus; promote only if not worse."""
     from service.config import Settings
     from service.confirmations import export_confirmed
+    from service.history import export_history
     from training.retrain import comparison_table, retrain
 
     tolerances = _tolerances(tolerance)
-    confirmed = export_confirmed(Settings.from_env().database_url, since)
-    click.echo(f"{len(confirmed)} confirmed cases exported", err=True)
+    url = Settings.from_env().database_url
+    confirmed = export_confirmed(url, since)
+    past = export_history(url) if history else []
+    click.echo(f"{len(confirmed)} confirmed cases and {len(past)} labeled history cases exported", err=True)
     with progress("retraining", 1) as bar:
         result = retrain(
             confirmed,
@@ -81,6 +88,9 @@ def retrain_command(
             tolerances=tolerances,
             dry_run=dry_run,
             min_confirmed_test=min_confirmed_test,
+            history=past,
+            test_since=test_since.date().isoformat() if test_since else None,
+            corpus_weight=corpus_weight,
         )
         bar.update(1)
     click.echo(comparison_table(result))

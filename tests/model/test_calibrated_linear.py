@@ -130,3 +130,26 @@ def test_calibration_only_rows_are_scored_by_the_fold_model_that_did_not_see_the
     # Owners shifted by one group: each copy is scored by a model that trained on it.
     shifted = CalibratedLinearOVR(cv=4).fit(X, Y, GROUPS, (X, Y, np.roll(np.arange(N), N // 8)))
     assert not np.allclose(shifted.calibrators_, plain.calibrators_, rtol=0.02)
+
+
+def test_a_row_whose_label_is_unknown_is_left_out_of_that_labels_fit_only():
+    unknown = Y.copy()
+    hidden = np.arange(N) % 5 == 0
+    unknown[hidden, 1] = -1  # these rows cannot speak for label 1 (an older form without the box)
+    fitted = CalibratedLinearOVR(cv=4).fit(X, unknown)
+    without = CalibratedLinearOVR(cv=4).fit(X[~hidden], Y[~hidden])
+    negatives = Y.copy()
+    negatives[hidden, 1] = 0  # what "not ticked" would have taught instead
+    as_negatives = CalibratedLinearOVR(cv=4).fit(X, negatives)
+    assert np.allclose(fitted.coef_[1], without.coef_[1], atol=1e-5)
+    assert not np.allclose(fitted.coef_[1], as_negatives.coef_[1], atol=1e-3)
+    assert np.allclose(fitted.coef_[0], CalibratedLinearOVR(cv=4).fit(X, Y).coef_[0], atol=1e-5)
+
+
+def test_unit_sample_weights_change_nothing_and_heavier_rows_pull_the_weights():
+    plain = CalibratedLinearOVR(cv=4).fit(X, Y)
+    ones = CalibratedLinearOVR(cv=4).fit(X, Y, sample_weight=np.ones(N))
+    assert np.allclose(plain.coef_, ones.coef_, atol=1e-5)
+    assert np.allclose(plain.oof_proba_, ones.oof_proba_, atol=1e-5)
+    lighter = np.where(np.arange(N) < N // 2, 0.1, 1.0)
+    assert not np.allclose(plain.coef_, CalibratedLinearOVR(cv=4).fit(X, Y, sample_weight=lighter).coef_)

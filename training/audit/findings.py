@@ -21,6 +21,7 @@ import numpy as np
 
 from model.motivo_model import MotivoModel
 from model.taxonomy import load_taxonomy
+from training.known_labels import unknown_codes
 
 SUGGESTION_KINDS = ("suggested", "flag_suggested")
 # For an unsupported tick, the reasons the text supports instead (at most this many).
@@ -107,7 +108,9 @@ def audit_cases(
         reasons = case.get("reasons")
         ticked = None if reasons is None else {labels.index(code) for code in reasons}
         flag_ticked = case.get("judicializacao")
-        found = box_findings(p, ticked, flag_ticked, decision, confident)
+        # A box the case's form did not print (the older form's) cannot have been left unticked.
+        unknown = {labels.index(code) for code in unknown_codes(case)} if ticked is not None else set()
+        found = [f for f in box_findings(p, ticked, flag_ticked, decision, confident) if f[0] not in unknown]
         instead = {kind: _instead(kind, p, ticked) for _, kind, _, _ in found}
         columns = {f[0] for f in found} | {j for js in instead.values() for j in js}
         spans = model.explain(analysis, i, sorted(columns))

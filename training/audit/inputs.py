@@ -37,6 +37,8 @@ class AuditRow:
     case: dict[str, Any]
     source: str
     agent: str | None = None
+    form_version: str | None = None  # v1 / v2 when the input says (the form's text, a column)
+    date: str | None = None  # the form's own date, as written
 
 
 @dataclass
@@ -172,7 +174,13 @@ def _table_rows(
             except ValueError as error:
                 yield BadRow(source, str(error), {"id": cell(layout["id"])})
                 continue
-            yield AuditRow(case, source, cell(layout["agent"]) or None)
+            yield AuditRow(
+                case,
+                source,
+                cell(layout["agent"]) or None,
+                cell(layout["form_version"]) or None,
+                cell(layout["date"]) or None,
+            )
 
 
 def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[AuditRow | BadRow]:
@@ -213,7 +221,14 @@ def _jsonl_rows(path: Path, taxonomy: Taxonomy, columns: Columns) -> Iterator[Au
             except (ValueError, TypeError) as error:
                 yield BadRow(source, str(error), {"id": raw.get("id")})
                 continue
-            yield AuditRow(case, source, raw.get("agent"))
+            form = raw.get("form") if isinstance(raw.get("form"), dict) else {}
+            yield AuditRow(
+                case,
+                source,
+                raw.get("agent"),
+                raw.get("form_version") or form.get("version"),
+                raw.get("date") or (form.get("fields") or {}).get("data"),
+            )
 
 
 def _form_rows(paths: Sequence[Path], encoding: str | None) -> Iterator[AuditRow | BadRow]:
@@ -223,7 +238,14 @@ def _form_rows(paths: Sequence[Path], encoding: str | None) -> Iterator[AuditRow
         else:
             keys = ("id", "observations", "general_note", "reasons", "judicializacao", "status")
             case = {k: result.get(k) for k in keys}
-            yield AuditRow(case, result["source"], result["form"]["fields"].get("colaborador") or None)
+            form = result["form"]
+            yield AuditRow(
+                case,
+                result["source"],
+                form["fields"].get("colaborador") or None,
+                form["version"],
+                form["fields"].get("data") or next((d for d in reversed(form["contact_dates"]) if d), None),
+            )
 
 
 def read_audit_input(paths: Sequence[Path], columns: Columns | None = None) -> Iterator[AuditRow | BadRow]:

@@ -38,6 +38,8 @@ class Columns:
     flag: str | None = None
     agent: str | None = None
     status: str | None = None
+    date: str | None = None  # the form's own date (history import)
+    form_version: str | None = None  # a column saying v1 / v2 (history import)
     separator: str = ";"
     encoding: str | None = None  # CSV: None = found (UTF-8 with or without BOM, cp1252, latin-1)
     delimiter: str | None = None  # CSV: None = found (`;`, `,` or tab)
@@ -191,6 +193,13 @@ def table_layout(frame_columns: Sequence[str], columns: Columns, flag_code: str)
         "agent": _pick(frame_columns, columns.agent, ["agent", "agente", "colaborador"], "agent"),
         "status": _pick(
             frame_columns, columns.status, ["status", "status_retencao", "status_da_retencao"], "status"
+        ),
+        "date": _pick(frame_columns, columns.date, ["date", "data", "data_formulario", "form_date"], "date"),
+        "form_version": _pick(
+            frame_columns,
+            columns.form_version,
+            ["form_version", "versao", "versao_formulario"],
+            "form version",
         ),
     }
     if not notes and layout["general"] is None:

@@ -17,6 +17,7 @@ from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
+from training.batch_sets import batch_set_metrics
 from training.metrics import evaluate_predictions, metrics_by_group
 from training.partial_notes import short_notes, typing_simulation
 from training.report import render_report
@@ -102,9 +103,11 @@ def evaluate_version(
     test_cases = [case for case in test_cases if not is_short_note(case)]
     Y = label_matrix(test_cases, codes)
     P = model.predict_proba(test_cases)
-    metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
+    suggested = model.decide(P).suggested
+    metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes, suggested)
     batches = [str(case.get("batch") or "(no batch)") for case in test_cases]
     metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)
+    metrics["batch_sets"] = batch_set_metrics(test_cases, Y, P, model.decision_thresholds, codes, suggested)
     metrics["typing"] = typing_simulation(model, test_cases)
     if notes:
         metrics["short_notes"] = short_notes(model, notes)

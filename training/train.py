@@ -49,8 +49,9 @@ def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[st
     """The full-case figures of `cases` (short notes are measured on their own, by evaluate)."""
     cases = [case for case in cases if not is_short_note(case)]
     codes = list(model.reason_codes)
+    proba = model.predict_proba(cases)
     return evaluate_predictions(
-        label_matrix(cases, codes), model.predict_proba(cases), model.decision_thresholds, codes
+        label_matrix(cases, codes), proba, model.decision_thresholds, codes, model.decide(proba).suggested
     )
 
 

@@ -101,10 +101,13 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         Y: np.ndarray,
         groups: np.ndarray | None = None,
         extra: tuple[sp.spmatrix, np.ndarray, np.ndarray] | None = None,
+        scored: tuple[sp.spmatrix, np.ndarray] | None = None,
     ) -> CalibratedLinearOVR:
         """`groups` (one per row, e.g. the writer's batch): out-of-fold scores keep groups whole.
         `extra` = (X, Y, owner): calibration-only rows and the index of the training row each
-        belongs to (it is scored by the fold model that did not see its owner)."""
+        belongs to (it is scored by the fold model that did not see its owner). `scored` = (X,
+        owner): rows only scored, the same way; their raw out-of-fold scores are left in
+        `scored_oof_` (rows x labels) for a later stage, which should delete it."""
         if self.calibration not in CALIBRATIONS:
             raise ValueError(f"calibration must be one of {CALIBRATIONS}, not {self.calibration!r}")
         Y = np.asarray(Y, dtype=int)
@@ -129,6 +132,8 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
             )
             X_extra, Y_extra, owner = extra if extra is not None else (None, None, None)
             scores = np.zeros((len(Y), learnable.size))
+            X_scored, scored_owner = scored if scored is not None else (None, None)
+            self.scored_oof_ = np.tile(intercept, (0 if X_scored is None else X_scored.shape[0], 1))
             extra_scores = np.zeros((0 if X_extra is None else X_extra.shape[0], learnable.size))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
@@ -138,6 +143,9 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
                     if X_extra is not None:
                         rows = np.flatnonzero(np.isin(owner, test))
                         extra_scores[rows] = self._scores(fold_model, X_extra[rows])
+                    if X_scored is not None:
+                        rows = np.flatnonzero(np.isin(scored_owner, test))
+                        self.scored_oof_[np.ix_(rows, learnable)] = self._scores(fold_model, X_scored[rows])
                 full = self._base(learnable.size).fit(X, target)
             estimators = [full] if learnable.size == 1 else full.estimators_
             amount = evidence_amount(X)

@@ -76,6 +76,37 @@ def main() -> None:
             f"{model.thresholds_[j]:9.3f}"
         )
     print(f"overall threat rate {threat.mean():.3f}")
+    lesser_reasons_oof(model, load_split("train"), codes)
+
+
+def lesser_reasons_oof(model, train: list[dict], codes: list[str]) -> None:
+    """Where the second reasons of multi-reason training cases land, on the model's own
+    out-of-fold probabilities (writers kept whole), against their thresholds; and the norms."""
+    oof = model.oof_proba_
+    first, lesser = [], []
+    for i, case in enumerate(train):
+        if case.get("kind") == "short_note" or len(case["reasons"]) < 2:
+            continue
+        columns = [codes.index(c) for c in case["reasons"]]
+        first.append(oof[i, columns[0]] / model.thresholds_[columns[0]])
+        lesser += [oof[i, j] / model.thresholds_[j] for j in columns[1:]]
+    for name, ratios in (("first reasons", np.array(first)), ("second reasons", np.array(lesser))):
+        print(
+            f"{name:15s} {len(ratios):5d}: suggested {np.mean(ratios >= 1):.3f}, possible (>= half the "
+            f"threshold) {np.mean((ratios >= 0.5) & (ratios < 1)):.3f}, under half {np.mean(ratios < 0.5):.3f}; "
+            f"median probability/threshold {np.median(ratios):.2f}"
+        )
+    full = [c for c in train if c.get("kind") != "short_note"][:400]
+    occurrences = [model.vectorizer_.encode(model.vectorizer_.tokens(c)) for c in full]
+    idf = model.vectorizer_.tfidf_.idf_
+    norms = []
+    for occ in occurrences:
+        unique, _, counts = occ.grouped
+        raw = (np.log(counts) + 1.0) * idf[unique]
+        norms.append(float(np.sqrt(raw @ raw)))
+    print(
+        f"row norm of full cases: median {np.median(norms):.1f}, 10-90% {np.percentile(norms, 10):.1f}-{np.percentile(norms, 90):.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -133,12 +133,15 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
         groups: np.ndarray | None = None,
         extra: tuple[sp.spmatrix, np.ndarray, np.ndarray] | None = None,
         sample_weight: np.ndarray | None = None,
+        scored: tuple[sp.spmatrix, np.ndarray] | None = None,
     ) -> CalibratedLinearOVR:
         """`groups` (one per row, e.g. the writer's batch): out-of-fold scores keep groups whole.
         `extra` = (X, Y, owner): calibration-only rows and the index of the training row each
         belongs to (it is scored by the fold model that did not see its owner).
         Y may hold -1 where a row's label is unknown (an older form that did not print the box):
-        that row then neither fits, calibrates nor tunes that label. `sample_weight`: per row."""
+        that row then neither fits, calibrates nor tunes that label. `sample_weight`: per row.
+        `scored` = (X, owner): rows only scored, the same way; their raw out-of-fold scores are
+        left in `scored_oof_` (rows x labels) for a later stage, which should delete it."""
         if self.calibration not in CALIBRATIONS:
             raise ValueError(f"calibration must be one of {CALIBRATIONS}, not {self.calibration!r}")
         Y = np.asarray(Y, dtype=int)
@@ -164,6 +167,8 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
             )
             X_extra, Y_extra, owner = extra if extra is not None else (None, None, None)
             scores = np.zeros((len(Y), learnable.size))
+            X_scored, scored_owner = scored if scored is not None else (None, None)
+            self.scored_oof_ = np.tile(intercept, (0 if X_scored is None else X_scored.shape[0], 1))
             extra_scores = np.zeros((0 if X_extra is None else X_extra.shape[0], learnable.size))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", (ConvergenceWarning, UserWarning))
@@ -176,6 +181,11 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
                         rows = np.flatnonzero(np.isin(owner, test))
                         extra_scores[rows] = np.column_stack(
                             [self._scores(m, X_extra[rows])[:, 0] for m in fold_models]
+                        )
+                    if X_scored is not None:
+                        rows = np.flatnonzero(np.isin(scored_owner, test))
+                        self.scored_oof_[np.ix_(rows, learnable)] = np.column_stack(
+                            [self._scores(m, X_scored[rows])[:, 0] for m in fold_models]
                         )
                 estimators = self._fit_labels(X, target, weight)
             amount = evidence_amount(X)

@@ -154,20 +154,22 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
             len(tokens),
         )
 
-    def rows(self, encoded: Sequence[Occurrences]) -> sp.csr_matrix:
+    def rows(self, encoded: Sequence[Occurrences], norm_floor: float | None = None) -> sp.csr_matrix:
         """TF-IDF rows (sublinear tf, idf, L2 norm), as `TfidfVectorizer.transform` computes them.
 
         Computed from the occurrences directly: sklearn's transform costs ~0.6 ms per call for
-        a single case, and the occurrences are needed for the evidence anyway.
+        a single case, and the occurrences are needed for the evidence anyway. `norm_floor`
+        (default: the vectorizer's) is the least norm a row is divided by.
         """
         idf = self.tfidf_.idf_
+        floor = self.norm_floor if norm_floor is None else norm_floor
         indptr, indices, data = [0], [], []
         for occurrences in encoded:
             columns, _, counts = occurrences.grouped
             values = (np.log(counts) + 1.0 if self.sublinear_tf else counts.astype(float)) * idf[columns]
             # A row shorter than `norm_floor` is not stretched to unit length: a note of five words
             # should not weigh each of them as much as a full case weighs its strongest words.
-            norm = max(float(np.sqrt(values @ values)), self.norm_floor)
+            norm = max(float(np.sqrt(values @ values)), floor)
             indices.append(columns)
             data.append(values / norm if norm > 0 else values)
             indptr.append(indptr[-1] + len(columns))

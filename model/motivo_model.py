@@ -16,6 +16,7 @@ from model.calibrated_linear import CalibratedLinearOVR
 from model.cases import text_fields, truncate_case
 from model.evidence import content_mask, evidence_spans
 from model.features import CaseVectorizer, Occurrences
+from model.sentence_stage import apply_stage, best_by_case, fit_stage, sentence_rows
 from model.thresholds import reason_thresholds, recall_first_threshold
 from model.tokens import Token
 
@@ -50,8 +51,13 @@ class Analysis:
 # The layout of a fitted MotivoModel's pickle. Raised whenever a change means an older pickle
 # can no longer be read right; the registry refuses a version of another format by name.
 # 1: release 0.1. 2: TF-IDF norm floor, raw coef_ with per-label calibrators, agent clauses.
-MODEL_FORMAT = 2
+# 3: `sentences` (+ `stage_`), `sentence_floor`, `second_share`: sentence scores, lesser reasons.
+MODEL_FORMAT = 3
 
+
+# How reasons read a case's sentences (MotivoModel._proba): not apart, the best of case and
+# sentence, or a second stage weighing both.
+SENTENCE_MODES = ("off", "max", "stacked")
 
 # A reason from half its threshold up to its threshold is shown as "possível": a hint, not a
 # suggestion, so that a reason just under its threshold does not vanish while the agent types.
@@ -103,6 +109,9 @@ class MotivoModel(BaseEstimator):
         random_state: int = 0,
         calibration: str = "platt",
         prefix_cuts: Sequence[float] = (),
+        sentences: str = "off",
+        sentence_floor: float | None = None,
+        second_share: float = 1.0,
     ):
         self.reason_codes = reason_codes
         self.flag_code = flag_code
@@ -114,6 +123,9 @@ class MotivoModel(BaseEstimator):
         self.random_state = random_state
         self.calibration = calibration
         self.prefix_cuts = prefix_cuts
+        self.sentences = sentences
+        self.sentence_floor = sentence_floor
+        self.second_share = second_share
 
     def fit(
         self,
@@ -132,8 +144,18 @@ class MotivoModel(BaseEstimator):
             raise ValueError(
                 f"Y must be (cases, {len(self.reason_codes) + 1}): one column per reason, flag last"
             )
+        if self.sentences not in SENTENCE_MODES:
+            raise ValueError(f"sentences must be one of {SENTENCE_MODES}, not {self.sentences!r}")
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else CaseVectorizer()
-        features = self.vectorizer_.fit_transform(X)
+        self.vectorizer_.fit(X)
+        tokens = [self.vectorizer_.tokens(case) for case in X]
+        occurrences = [self.vectorizer_.encode(t) for t in tokens]
+        features = self.vectorizer_.rows(occurrences)
+        scored = None
+        if self.sentences == "stacked":
+            # The case rows and every sentence's row, scored out of fold for the second stage.
+            sentences, owner = sentence_rows(self.vectorizer_, tokens, occurrences, self.sentence_floor)
+            scored = (sp.vstack([features, sentences]).tocsr(), np.concatenate([np.arange(len(X)), owner]))
         prefixes = self._prefixes(X, Y)
         self.reasons_ = CalibratedLinearOVR(
             C=self.C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
@@ -143,8 +165,17 @@ class MotivoModel(BaseEstimator):
             Y[:, :-1],
             groups,
             prefixes and (prefixes[0], prefixes[1][:, :-1], prefixes[2]),
-            sample_weight,
+            sample_weight=sample_weight,
+            scored=scored,
         )
+        reasons_oof = self.reasons_.oof_proba_
+        self.stage_ = None
+        # (rows x labels) out-of-fold scores of the case and sentence rows: not for the pickle.
+        raw = self.reasons_.__dict__.pop("scored_oof_", None)
+        if scored is not None and raw is not None:
+            whole, best = raw[: len(X)], best_by_case(raw[: len(X)], raw[len(X) :], scored[1][len(X) :])
+            self.stage_ = fit_stage(whole, best, Y[:, :-1], self.reasons_.learnable_)
+            reasons_oof = apply_stage(whole, best, self.stage_)
         self.flag_ = CalibratedLinearOVR(
             C=self.flag_C, cv=self.cv, random_state=self.random_state, calibration=self.calibration
         )
@@ -155,11 +186,11 @@ class MotivoModel(BaseEstimator):
             prefixes and (prefixes[0], prefixes[1][:, -1:], prefixes[2]),
             sample_weight,
         )
-        self.thresholds_ = reason_thresholds(Y[:, :-1], self.reasons_.oof_proba_)
+        self.thresholds_ = reason_thresholds(Y[:, :-1], reasons_oof)
         self.flag_threshold_ = recall_first_threshold(
             Y[:, -1], self.flag_.oof_proba_[:, 0], self.flag_min_recall
         )
-        self.oof_proba_ = np.hstack([self.reasons_.oof_proba_, self.flag_.oof_proba_])
+        self.oof_proba_ = np.hstack([reasons_oof, self.flag_.oof_proba_])
         # Confident-learning thresholds: the mean out-of-fold probability a label gets when it is
         # truly ticked. A ticked box far below its label's mean is a suspect (the QA audit).
         self.confident_thresholds_ = np.array(
@@ -213,7 +244,26 @@ class MotivoModel(BaseEstimator):
         tokens = [self.vectorizer_.tokens(case) for case in X]
         occurrences = [self.vectorizer_.encode(t) for t in tokens]
         features = self.vectorizer_.rows(occurrences)
-        return Analysis(X, tokens, occurrences, features, self.proba_from_features(features))
+        return Analysis(X, tokens, occurrences, features, self._proba(tokens, occurrences, features))
+
+    def _proba(
+        self, tokens: Sequence[Sequence[Token]], occurrences: Sequence[Occurrences], features: sp.csr_matrix
+    ) -> np.ndarray:
+        """Probabilities from the whole-case rows. With `sentences`, each sentence is scored on a
+        row of its own too (its norm floored at `sentence_floor`, default the vectorizer's): "max"
+        takes each reason's highest probability, case or sentence; "stacked" the second stage's
+        probability from the case's score and its best sentence's (model.sentence_stage)."""
+        if self.sentences == "off":
+            return self.proba_from_features(features)
+        sentences, owner = sentence_rows(self.vectorizer_, tokens, occurrences, self.sentence_floor)
+        if self.sentences == "max":
+            proba = self.proba_from_features(features)
+            best = best_by_case(proba[:, :-1], self.reasons_.predict_proba(sentences), owner)
+            proba[:, :-1] = np.maximum(proba[:, :-1], best)
+            return proba
+        whole = self.reasons_.decision_function(features)
+        best = best_by_case(whole, self.reasons_.decision_function(sentences), owner)
+        return np.hstack([apply_stage(whole, best, self.stage_), self.flag_.predict_proba(features)])
 
     def explain(self, analysis: Analysis, i: int, columns: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         """Evidence spans (original offsets) for the given label columns of case i of `analysis`:
@@ -238,7 +288,9 @@ class MotivoModel(BaseEstimator):
         return np.hstack([self.reasons_.predict_proba(features), self.flag_.predict_proba(features)])
 
     def predict_proba(self, X: Sequence[Any]) -> np.ndarray:
-        return self.proba_from_features(self.features(X))
+        if self.sentences == "off":
+            return self.proba_from_features(self.features(X))
+        return self.analyze(X).proba
 
     def predict(self, X: Sequence[Any]) -> np.ndarray:
         """The suggested indicator matrix (reasons, then the flag last)."""
@@ -251,6 +303,10 @@ class MotivoModel(BaseEstimator):
         thresholds = self.decision_thresholds
         reasons, limits = proba[:, :-1], thresholds[:-1]
         suggested = reasons >= limits
+        if self.second_share < 1.0:
+            # Beside a reason already suggested, a lesser one needs only a share of its threshold:
+            # notes state their main reason plainly and the others in passing.
+            suggested |= suggested.any(axis=1)[:, None] & (reasons >= self.second_share * limits)
         possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
         return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
 

@@ -17,10 +17,12 @@ from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
 from model.thresholds import reason_thresholds, recall_first_threshold
 from training import peers, registry
+from training.batch_sets import batch_set_metrics
 from training.known_labels import known_label_matrix, printed_only
 from training.metrics import evaluate_predictions, metrics_by_group
 from training.partial_notes import short_notes, typing_simulation
 from training.report import render_report
+from training.train import fit_model
 
 WORST_ERRORS = 12
 
@@ -56,8 +58,9 @@ def peer_metrics(
     codes: Sequence[str],
     flag_min_recall: float,
 ) -> dict[str, dict[str, Any]]:
-    """Metrics of the keyword rules and of spaCy's textcat (trained now, on the same training cases;
-    its flag threshold follows the same recall-first policy as the model it is compared with)."""
+    """Metrics of the keyword rules, of spaCy's textcat and of the rejected model variant (both
+    trained now, on the same training cases; textcat's flag threshold follows the same
+    recall-first policy as the model it is compared with)."""
     Y_test = label_matrix(test_cases, codes)
     half = np.full(len(codes) + 1, 0.5)
     started = time.perf_counter()
@@ -80,7 +83,15 @@ def peer_metrics(
     )
     textcat = evaluate_predictions(Y_test, peers.spacy_scores(nlp, test_cases, labels), tuned, codes)
     textcat["seconds"] = round(time.perf_counter() - started, 2)
-    return {"keyword rules": keyword, "spaCy textcat_multilabel (BOW)": textcat}
+    started = time.perf_counter()
+    name, params = peers.REJECTED_VARIANT
+    variant = fit_model(train_cases, **params)
+    P_variant = variant.predict_proba(test_cases)
+    rejected = evaluate_predictions(
+        Y_test, P_variant, variant.decision_thresholds, codes, variant.decide(P_variant).suggested
+    )
+    rejected["seconds"] = round(time.perf_counter() - started, 2)
+    return {"keyword rules": keyword, "spaCy textcat_multilabel (BOW)": textcat, name: rejected}
 
 
 def evaluate_version(
@@ -103,9 +114,11 @@ def evaluate_version(
     test_cases = [case for case in test_cases if not is_short_note(case)]
     # A box the case's form did not print (the older form's) is neither true nor predicted.
     Y, P = printed_only(known_label_matrix(test_cases, codes), model.predict_proba(test_cases))
-    metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes)
+    suggested = model.decide(P).suggested
+    metrics = evaluate_predictions(Y, P, model.decision_thresholds, codes, suggested)
     batches = [str(case.get("batch") or "(no batch)") for case in test_cases]
     metrics["by_batch"] = metrics_by_group(Y, P, model.decision_thresholds, batches)
+    metrics["batch_sets"] = batch_set_metrics(test_cases, Y, P, model.decision_thresholds, codes, suggested)
     metrics["typing"] = typing_simulation(model, test_cases)
     if notes:
         metrics["short_notes"] = short_notes(model, notes)

@@ -95,12 +95,18 @@ def headline_metrics(
 
 
 def evaluate_predictions(
-    Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray, codes: Sequence[str]
+    Y: np.ndarray,
+    P: np.ndarray,
+    thresholds: np.ndarray,
+    codes: Sequence[str],
+    suggested: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Every metric of the evaluation report. Y, P: (cases x reasons+1), flag last."""
+    """Every metric of the evaluation report. Y, P: (cases x reasons+1), flag last. `suggested`
+    (cases x reasons): the model's own decisions, when they are more than each label at its
+    threshold (MotivoModel.decide); by default the reasons at their thresholds."""
     Y = np.asarray(Y, dtype=int)
     reasons_true, reasons_p = Y[:, :-1], P[:, :-1]
-    S = suggested_sets(reasons_p, thresholds[:-1])
+    S = suggested_sets(reasons_p, thresholds[:-1]) if suggested is None else np.asarray(suggested, dtype=int)
     precision, recall, f1, support = precision_recall_fscore_support(reasons_true, S, zero_division=0)
     prob_true, prob_pred = calibration_curve(
         reasons_true.ravel(), reasons_p.ravel(), n_bins=10, strategy="quantile"

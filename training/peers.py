@@ -1,4 +1,5 @@
-"""Peers the shipped model is compared with: keyword rules and spaCy's own multi-label textcat."""
+"""Peers the shipped model is compared with: keyword rules, spaCy's own multi-label textcat, and
+the best model variant rejected when the shipped one was chosen (README, "Choosing the model")."""
 
 from __future__ import annotations
 
@@ -83,6 +84,13 @@ KEYWORDS: dict[str, list[str]] = {
     "obito": [r"falec|obito|morreu"],
     "falta_de_reajuste": [r"reajuste"],
 }
+# The runner-up of the last model choice, trained in the same run on the same cases, so that the
+# report keeps showing what it would have done (MotivoModel parameters).
+REJECTED_VARIANT: tuple[str, dict[str, Any]] = (
+    "motivo variant rejected: sentences=stacked",
+    {"sentences": "stacked"},
+)
+
 FLAG_KEYWORDS = [
     r"process",
     r"advogad",

@@ -87,6 +87,63 @@ def short_notes_section(metrics: dict[str, Any]) -> list[str]:
     ]
 
 
+def _with_interval(value: float, interval: Sequence[float]) -> str:
+    return f"{value:.3f} [{interval[0]:.2f}–{interval[1]:.2f}]"
+
+
+def batch_sets_section(metrics: dict[str, Any]) -> list[str]:
+    """Paraphrased multi-reason cases and label boundaries, each set with bootstrap intervals (pt-BR)."""
+    sets = metrics.get("batch_sets")
+    if not sets:
+        return []
+    parts = [
+        "<h2 lang='pt-BR'>Conjuntos de lotes: paráfrases com vários motivos, fronteiras entre motivos</h2>",
+        "<p class='meta' lang='pt-BR'>Entre colchetes, o intervalo de 95 % por bootstrap (casos "
+        "reamostrados com reposição). Segundos motivos: nos casos com mais de um motivo, os "
+        "motivos marcados depois do primeiro listado; a taxa é a parte deles que foi sugerida.</p>",
+    ]
+    for name, m in sets.items():
+        flag = m["flag"]
+        parts += [
+            f"<h3 lang='pt-BR'>{html.escape(name)} — {m['cases']} casos, {m['multi_reason_cases']} com mais de um motivo</h3>",
+            table(
+                ["medida", "valor"],
+                [
+                    ["acerto do 1º motivo (top-1)", m["top1"]],
+                    ["acerto entre os 3 primeiros (top-3)", m["top3"]],
+                    ["F1 micro (motivos sugeridos)", m["micro_f1"]],
+                    [
+                        f"F1 macro (motivos sugeridos; os {m['labels']} motivos presentes)",
+                        _with_interval(m["macro_f1"], m["macro_f1_ci"]),
+                    ],
+                    [
+                        f"recall dos segundos motivos ({m['second_reasons']})",
+                        _with_interval(m["second_reason_recall"], m["second_reason_recall_ci"]),
+                    ],
+                    [
+                        "Ameaça Judicialização: precisão",
+                        _with_interval(flag["precision"], flag["precision_ci"]),
+                    ],
+                    ["Ameaça Judicialização: recall", _with_interval(flag["recall"], flag["recall_ci"])],
+                ],
+            ),
+            table(
+                ["motivo", "casos", "precisão", "recall", "F1"],
+                [
+                    [
+                        code,
+                        label["support"],
+                        _with_interval(label["precision"], label["precision_ci"]),
+                        _with_interval(label["recall"], label["recall_ci"]),
+                        _with_interval(label["f1"], label["f1_ci"]),
+                    ]
+                    for code, label in m["per_label"].items()
+                ],
+            ),
+        ]
+    return parts
+
+
 def render_report(
     version: str,
     dataset: str,
@@ -161,6 +218,7 @@ def render_report(
         ),
         *typing_section(metrics),
         *short_notes_section(metrics),
+        *batch_sets_section(metrics),
         "<h2>Per reason</h2>",
         table(["code", "precision", "recall", "F1", "support", "threshold"], label_rows, weak),
         per_label_plot(metrics),

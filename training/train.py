@@ -65,8 +65,9 @@ def test_metrics(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[st
     """The full-case figures of `cases` (short notes are measured on their own, by evaluate)."""
     cases = [case for case in cases if not is_short_note(case)]
     codes = list(model.reason_codes)
+    # A box the case's form did not print (the older form's) is neither true nor predicted.
     Y, P = printed_only(known_label_matrix(cases, codes), model.predict_proba(cases))
-    return evaluate_predictions(Y, P, model.decision_thresholds, codes)
+    return evaluate_predictions(Y, P, model.decision_thresholds, codes, model.decide(P).suggested)
 
 
 def train_version(

@@ -148,6 +148,14 @@ def evaluate_command(version: str | None, data_file: Path | None, out: Path | No
             f"precision {m['precision']:.3f} confident false/100 {m['confident_false_per_100']:.2f} "
             f"flag P {m['flag_precision']:.3f} R {m['flag_recall']:.3f}"
         )
+    for name, m in metrics.get("batch_sets", {}).items():
+        low, high = m["macro_f1_ci"]
+        click.echo(
+            f"  set {name} ({m['cases']} cases): top-1 {m['top1']:.3f} top-3 {m['top3']:.3f} "
+            f"micro F1 {m['micro_f1']:.3f} macro F1 {m['macro_f1']:.3f} [{low:.2f}-{high:.2f}] "
+            f"second reasons {m['second_reason_recall']:.3f} of {m['second_reasons']} "
+            f"flag P {m['flag']['precision']:.3f} R {m['flag']['recall']:.3f}"
+        )
     click.echo(f"wrote {folder / 'metrics.json'} and {folder / 'report.html'}")
 
 

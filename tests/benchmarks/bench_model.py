@@ -2,10 +2,14 @@
 
 Prints numbers; it is not a test. Run:  .venv/bin/python tests/benchmarks/bench_model.py
 Trains both on the corpus train split, in a temporary registry (var/ is left alone).
+`--param sentences=stacked` (repeatable) trains the model with other parameters;
+`--no-spacy` skips the peer; `--version VERSION` times that version of the registry (var/models,
+or MOTIVO_MODEL_DIR) instead of training one (no training time then).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -69,6 +73,18 @@ def probe_memory(body: str) -> dict:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--param", action="append", default=[], help="NAME=VALUE (JSON value or text)")
+    parser.add_argument("--no-spacy", action="store_true")
+    parser.add_argument("--version", default=None, help="Time this registry version; train nothing.")
+    args = parser.parse_args()
+    params = {}
+    for item in args.param:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # "one core"
     codes = load_taxonomy().reason_codes
     train, test = load_split("train"), load_split("test")
@@ -84,9 +100,17 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    version, model, _ = train_version(train, (), work / "registry")
-    train_seconds = time.perf_counter() - started
-    artifact = work / "registry" / version / "model.joblib"
+    if args.version:
+        from training import registry
+
+        loaded = registry.load(args.version)
+        version, model, root = loaded.version, loaded.model, registry.registry_root()
+        train_seconds = float("nan")
+    else:
+        root = work / "registry"
+        version, model, _ = train_version(train, (), root, **params)
+        train_seconds = time.perf_counter() - started
+    artifact = root / version / "model.joblib"
     suggest(model, test[0], version)  # warm caches
     case_ms = time_each(lambda c: suggest(model, c, version), test)
     note_ms = time_each(lambda c: suggest(model, c, version), notes)
@@ -100,9 +124,9 @@ def main() -> None:
     suggest_many(model, test, version)
     batch_evidence = len(test) / (time.perf_counter() - started)
     memory = probe_memory(
-        MOTIVO_BODY.format(version=version, registry=str(work / "registry"), cases=str(work / "cases.jsonl"))
+        MOTIVO_BODY.format(version=version, registry=str(root), cases=str(work / "cases.jsonl"))
     )
-    print("\n== motivo (shipped model) ==")
+    print(f"\n== motivo ({version if args.version else params or 'shipped model'}) ==")
     print(f"training time                      {train_seconds:8.1f} s")
     print(f"artifact size                      {artifact.stat().st_size / 1e6:8.2f} MB")
     print(
@@ -115,6 +139,8 @@ def main() -> None:
     print(f"batch, with evidence               {batch_evidence:8.0f} cases/s")
     print(f"resident memory after loading+run  {memory['rss_mb']:8.1f} MB (peak {memory['peak_mb']} MB)")
 
+    if args.no_spacy:
+        return
     labels = [*codes, "ameaca_judicializacao"]
     started = time.perf_counter()
     nlp = peers.train_spacy_textcat(train, label_matrix(train, codes), labels)

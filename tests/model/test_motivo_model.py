@@ -120,3 +120,12 @@ def test_predict_is_the_suggestions_then_the_flag():
     model = deciding_model([0.6, 0.8, 0.5], 0.7)
     model.predict_proba = lambda cases: PROBA[: len(cases)]
     assert model.predict([{}, {}, {}]).tolist() == [[1, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 1]]
+
+
+def test_beside_a_suggested_reason_a_lesser_one_needs_only_its_share_of_the_threshold():
+    model = deciding_model([0.6, 0.8, 0.5], 0.7).set_params(second_share=0.5)
+    decisions = model.decide(PROBA)
+    # Row 0: a is suggested, so b (0.39 < 0.4) stays out and c (0.25 = half of 0.5) comes in.
+    # Row 1: nothing reaches its own threshold, so nothing is lowered.
+    assert decisions.suggested.tolist() == [[True, False, True], [False, False, False], [False, False, False]]
+    assert not (decisions.possible & decisions.suggested).any()

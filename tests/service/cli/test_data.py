@@ -61,3 +61,28 @@ def test_evaluate_writes_metrics_and_report(registry_env, tmp_path):
     )
     for cut in ("0.25", "0.50", "0.75"):
         assert 0 <= metrics["typing"][cut]["precision"] <= 1
+
+
+def test_evaluate_reports_the_batch_sets_with_intervals_and_second_reasons(registry_env, tmp_path):
+    from training.batch_sets import BATCH_SETS
+
+    result = CliRunner().invoke(main, ["evaluate", "--no-peers", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    test = load_split("test", registry_env["data"])
+    html = (tmp_path / "report.html").read_text()
+    assert "recall dos segundos motivos" in html
+    for name, members in BATCH_SETS.items():
+        cases = [case for case in test if case["batch"] in members]
+        measured = metrics["batch_sets"][name]
+        assert measured["cases"] == len(cases)
+        assert measured["second_reasons"] == sum(len(case["reasons"]) - 1 for case in cases)
+        low, high = measured["macro_f1_ci"]
+        assert low <= measured["macro_f1"] <= high
+        gold = {code for case in cases for code in case["reasons"]}
+        assert set(measured["per_label"]) >= gold and measured["labels"] == len(gold)
+        for code in gold:
+            f1_low, f1_high = measured["per_label"][code]["f1_ci"]
+            assert 0 <= f1_low <= f1_high <= 1
+        assert f"set {name} ({len(cases)} cases)" in result.stdout
+        assert f"{name} — {len(cases)} casos" in html

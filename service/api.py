@@ -13,6 +13,7 @@ from model.taxonomy import load_taxonomy
 from service import confirmations
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
+from service.monitoring import live
 from service.schemas import (
     AuditRequest,
     AuditResponse,
@@ -23,6 +24,7 @@ from service.schemas import (
     LabelsResponse,
     ModelInfo,
     StatsResponse,
+    SuggestRequest,
     SuggestResponse,
 )
 from service.state import current_state
@@ -63,10 +65,13 @@ def _case(body: CaseText) -> dict[str, Any]:
 
 
 @api.post("/suggest", responses={200: SuggestResponse, 503: ErrorResponse})
-def suggest(body: CaseText):
+def suggest(body: SuggestRequest):
     """Every reason with its probability and evidence, and the litigation-threat flag."""
     loaded = serving_model()
-    return jsonify(suggest_many(loaded.model, [_case(body)], loaded.version)[0])
+    case = _case(body)
+    result = suggest_many(loaded.model, [case], loaded.version)[0]
+    live.record_suggestion(loaded.version, result, case, body.draft_id)
+    return jsonify(result)
 
 
 @api.post("/audit", responses={200: AuditResponse, 503: ErrorResponse})
@@ -121,6 +126,8 @@ def confirm(body: ConfirmationRequest):
             "an agent may replace only its own confirmations; a QA reviewer may correct any form"
         )
         return error(403, message, [{"field": "form_id", "problem": message}], owner=refused.owner)
+    if body.draft_id:
+        live.record_confirmed_draft(body.draft_id)
     response = jsonify(
         {"id": stored.id, "form_id": stored.form_id, "role": g.token_role, "replaced": stored.replaced}
     )

@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.admin_api import admin_api
     from service.api import api
     from service.health import health
+    from service.monitoring import live
+    from service.monitoring.api import monitoring_api
     from service.page import page
     from service.review_api import review_api
 
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.register_api(api)
     app.register_api(admin_api)
     app.register_api(review_api)
+    app.register_api(monitoring_api)
+    live.init_app(app, settings, app.extensions[state.EXTENSION].engine)
     app.register_blueprint(health)
     app.register_blueprint(page)
 

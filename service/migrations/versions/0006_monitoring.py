@@ -1,0 +1,48 @@
+"""Live measures: suggestion requests, each draft's last suggestion, confirmed drafts (no texts).
+
+Revision ID: 0006_monitoring
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_monitoring"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "monitor_requests",
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("model_version", sa.String(100), nullable=False),
+        sa.Column("requests", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("day", "model_version", name="pk_monitor_requests"),
+    )
+    op.create_table(
+        "monitor_drafts",
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("model_version", sa.String(100), nullable=False),
+        sa.Column("draft_key", sa.String(64), nullable=False),
+        sa.Column("requests", sa.Integer, nullable=False),
+        sa.Column("abstain", sa.Boolean, nullable=False),
+        sa.Column("flag", sa.Boolean, nullable=False),
+        sa.Column("chars", sa.Integer, nullable=False),
+        sa.Column("suggested", sa.Text, nullable=False),
+        sa.Column("probabilities", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("day", "model_version", "draft_key", name="pk_monitor_drafts"),
+    )
+    op.create_table(
+        "monitor_confirmed_drafts",
+        sa.Column("draft_key", sa.String(64), primary_key=True),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("monitor_confirmed_drafts")
+    op.drop_table("monitor_drafts")
+    op.drop_table("monitor_requests")

@@ -13,7 +13,7 @@ from model.taxonomy import load_taxonomy
 from service import confirmations
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
-from service.monitoring import live
+from service.monitoring import live, metrics
 from service.schemas import (
     AuditRequest,
     AuditResponse,
@@ -71,6 +71,7 @@ def suggest(body: SuggestRequest):
     case = _case(body)
     result = suggest_many(loaded.model, [case], loaded.version)[0]
     live.record_suggestion(loaded.version, result, case, body.draft_id)
+    metrics.count_suggestion(loaded.version, result)
     return jsonify(result)
 
 
@@ -126,6 +127,7 @@ def confirm(body: ConfirmationRequest):
             "an agent may replace only its own confirmations; a QA reviewer may correct any form"
         )
         return error(403, message, [{"field": "form_id", "problem": message}], owner=refused.owner)
+    metrics.count_confirmation(g.token_role)
     if body.draft_id:
         live.record_confirmed_draft(body.draft_id)
     response = jsonify(

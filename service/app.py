@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.admin_api import admin_api
     from service.api import api
     from service.health import health
-    from service.monitoring import live
+    from service.monitoring import live, metrics
     from service.monitoring.api import monitoring_api
     from service.page import page
     from service.review_api import review_api
@@ -86,5 +86,6 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.before_request(_start_request)
     deadline.init_app(app, settings.request_cpu_seconds)
     app.after_request(_finish_request)
+    metrics.init_app(app)
     security_headers.init_app(app)
     return app

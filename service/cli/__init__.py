@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, models, privacy, retrain, serve
+from service.cli import audit, data, database, forms, models, monitor, privacy, retrain, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,5 +26,6 @@ for command in (
     database.db_group,
     privacy.forget_command,
     privacy.purge_command,
+    monitor.monitor_group,
 ):
     main.add_command(command)

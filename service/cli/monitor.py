@@ -1,0 +1,68 @@
+"""`motivo monitor`: the live measures from the command line, and their alerts."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from service.cli.options import engine, fail_cleanly
+
+log = logging.getLogger("motivo.monitoring")
+
+
+@click.group("monitor")
+def monitor_group() -> None:
+    """The live measures (per São Paulo day and model version) and alerts on them."""
+
+
+@monitor_group.command("show")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
+@fail_cleanly
+def monitor_show(days: int) -> None:
+    """The figures of GET /v1/monitoring, as JSON."""
+    from service.monitoring.figures import monitoring
+
+    click.echo(json.dumps(monitoring(engine(), days), ensure_ascii=False, indent=1))
+
+
+@monitor_group.command("check")
+@click.option(
+    "--top1-drop",
+    default=0.05,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Alert when top-1 acceptance of 7 days is this much under the 30-day mean.",
+)
+@click.option(
+    "--abstain-factor",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    help="Alert when the serving version's abstain rate is this many times its first week's.",
+)
+@click.option(
+    "--min-forms",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Fewer confirmed forms (or drafts) than this in a week: too few to judge.",
+)
+@fail_cleanly
+def monitor_check(top1_drop: float, abstain_factor: float, min_forms: int) -> None:
+    """Exit 1, printing why, when an alert holds (each also logged at WARNING); 0 otherwise."""
+    from service.logs import configure_logging
+    from service.monitoring.alerts import Limits, check
+    from service.monitoring.figures import monitoring
+    from training import registry
+
+    configure_logging("INFO")
+    report = monitoring(engine(), 30)
+    alerts = check(report, registry.current_version(), Limits(top1_drop, abstain_factor, min_forms))
+    for alert in alerts:
+        log.warning("monitoring alert", extra={"alert": alert})
+        click.echo(f"ALERT: {alert}")
+    if alerts:
+        raise SystemExit(1)
+    click.echo(f"ok: no alert on the last 30 days ({report['days'][0]} to {report['days'][-1]})")

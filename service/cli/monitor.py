@@ -27,6 +27,17 @@ def monitor_show(days: int) -> None:
     click.echo(json.dumps(monitoring(engine(), days), ensure_ascii=False, indent=1))
 
 
+@monitor_group.command("drift")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366))
+@fail_cleanly
+def monitor_drift(days: int) -> None:
+    """Length, out-of-vocabulary share and domain-classifier AUC of the forms confirmed in the
+    last DAYS against the corpus train split, as JSON (takes seconds)."""
+    from service.monitoring.drift_report import drift_report
+
+    click.echo(json.dumps(drift_report(engine(), days), ensure_ascii=False, indent=1))
+
+
 @monitor_group.command("check")
 @click.option(
     "--top1-drop",
@@ -49,17 +60,32 @@ def monitor_show(days: int) -> None:
     type=click.IntRange(1),
     help="Fewer confirmed forms (or drafts) than this in a week: too few to judge.",
 )
+@click.option(
+    "--drift-auc",
+    default=0.75,
+    show_default=True,
+    type=click.FloatRange(0.5, 1),
+    help="Alert when a domain classifier tells the last 30 days' confirmed texts from the "
+    "training texts with an AUC above this.",
+)
+@click.option("--no-drift", is_flag=True, help="Skip the drift check (it takes seconds).")
 @fail_cleanly
-def monitor_check(top1_drop: float, abstain_factor: float, min_forms: int) -> None:
+def monitor_check(
+    top1_drop: float, abstain_factor: float, min_forms: int, drift_auc: float, no_drift: bool
+) -> None:
     """Exit 1, printing why, when an alert holds (each also logged at WARNING); 0 otherwise."""
     from service.logs import configure_logging
     from service.monitoring.alerts import Limits, check
+    from service.monitoring.alerts import drift_auc as drift_alert
+    from service.monitoring.drift_report import drift_report
     from service.monitoring.figures import monitoring
     from training import registry
 
     configure_logging("INFO")
     report = monitoring(engine(), 30)
     alerts = check(report, registry.current_version(), Limits(top1_drop, abstain_factor, min_forms))
+    if not no_drift:
+        alerts += [a for a in [drift_alert(drift_report(engine(), 30), drift_auc)] if a]
     for alert in alerts:
         log.warning("monitoring alert", extra={"alert": alert})
         click.echo(f"ALERT: {alert}")

@@ -85,7 +85,7 @@ def test_monitor_check_exits_1_and_logs_the_alert(tmp_path, monkeypatch, caplog)
     logger = logging.getLogger("motivo.monitoring")
     logger.addHandler(caplog.handler)
     try:
-        result = CliRunner().invoke(main, ["monitor", "check"])
+        result = CliRunner().invoke(main, ["monitor", "check", "--no-drift"])
     finally:
         logger.removeHandler(caplog.handler)
     assert result.exit_code == 1, result.output

@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from model.form_rules import form_rule_problems
 from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
-from service import confirmations
+from service import confirmations, thresholds
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
 from service.monitoring import live, metrics
@@ -69,7 +69,10 @@ def suggest(body: SuggestRequest):
     """Every reason with its probability and evidence, and the litigation-threat flag."""
     loaded = serving_model()
     case = _case(body)
-    result = suggest_many(loaded.model, [case], loaded.version)[0]
+    model, off, _ = thresholds.holder().applied(loaded)
+    result = suggest_many(model, [case], loaded.version)[0]
+    if off:
+        thresholds.switch_off(result, off)
     live.record_suggestion(loaded.version, result, case, body.draft_id)
     metrics.count_suggestion(loaded.version, result)
     return jsonify(result)

@@ -11,7 +11,7 @@ from flask import Flask, g, jsonify, request
 from flask_openapi3 import Info, OpenAPI
 
 from model.masking import mask
-from service import deadline, errors, security_headers, state
+from service import deadline, errors, security_headers, state, thresholds
 from service.config import Settings
 from service.logs import configure_logging
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.monitoring.api import monitoring_api
     from service.page import page
     from service.review_api import review_api
+    from service.threshold_api import threshold_api
 
     app = OpenAPI(
         __name__,
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.register_api(admin_api)
     app.register_api(review_api)
     app.register_api(monitoring_api)
+    app.register_api(threshold_api)
+    thresholds.init_app(app, settings.model_dir, settings.model_poll_seconds)
     live.init_app(app, settings, app.extensions[state.EXTENSION].engine)
     app.register_blueprint(health)
     app.register_blueprint(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import abort, g, jsonify
@@ -13,7 +14,7 @@ from model.taxonomy import load_taxonomy
 from service import confirmations, thresholds
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
-from service.monitoring import live, metrics
+from service.monitoring import live, metrics, shadow
 from service.schemas import (
     AuditRequest,
     AuditResponse,
@@ -137,6 +138,16 @@ def confirm(body: ConfirmationRequest):
         {"id": stored.id, "form_id": stored.form_id, "role": g.token_role, "replaced": stored.replaced}
     )
     response.status_code = 201
+    settings = current_state().settings
+    shadow.after_confirmation(
+        response,
+        current_state().engine,
+        current_state().models.loaded,
+        Path(settings.model_dir) if settings.model_dir else None,
+        stored.form_id,
+        _case(body),
+        list(ticked.reasons),
+    )
     return response
 
 

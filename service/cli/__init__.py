@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, models, monitor, privacy, retrain, serve
+from service.cli import audit, data, database, forms, models, monitor, privacy, retrain, serve, shadow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,3 +29,4 @@ for command in (
     monitor.monitor_group,
 ):
     main.add_command(command)
+models.models_group.add_command(shadow.shadow_command)

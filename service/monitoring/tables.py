@@ -47,3 +47,17 @@ monitor_confirmed_drafts = Table(
     Column("draft_key", String(64), primary_key=True),
     Column("confirmed_at", DateTime(timezone=True), nullable=False),
 )
+
+# A challenger's suggestion beside the champion's, on the text of each confirmed form.
+shadow_results = Table(
+    "shadow_results",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", String(200), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("champion_version", String(VERSION_CHARS), nullable=False),
+    Column("shadow_version", String(VERSION_CHARS), nullable=False, index=True),
+    Column("champion", Text, nullable=False),  # JSON codes suggested, most probable first
+    Column("shadow", Text, nullable=False),
+    Column("confirmed", Text, nullable=False),  # JSON codes confirmed
+)

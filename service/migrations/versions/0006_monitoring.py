@@ -1,4 +1,5 @@
-"""Live measures: suggestion requests, each draft's last suggestion, confirmed drafts (no texts).
+"""Live measures: suggestion requests, each draft's last suggestion, confirmed drafts (no texts),
+and a challenger's suggestions beside the champion's on confirmed forms.
 
 Revision ID: 0006_monitoring
 Revises: 0005
@@ -40,9 +41,23 @@ def upgrade() -> None:
         sa.Column("draft_key", sa.String(64), primary_key=True),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "shadow_results",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("form_id", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("champion_version", sa.String(100), nullable=False),
+        sa.Column("shadow_version", sa.String(100), nullable=False),
+        sa.Column("champion", sa.Text, nullable=False),
+        sa.Column("shadow", sa.Text, nullable=False),
+        sa.Column("confirmed", sa.Text, nullable=False),
+    )
+    op.create_index("ix_shadow_results_form_id", "shadow_results", ["form_id"])
+    op.create_index("ix_shadow_results_shadow_version", "shadow_results", ["shadow_version"])
 
 
 def downgrade() -> None:
+    op.drop_table("shadow_results")
     op.drop_table("monitor_confirmed_drafts")
     op.drop_table("monitor_drafts")
     op.drop_table("monitor_requests")

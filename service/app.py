@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.health import health
     from service.monitoring import live, metrics
     from service.monitoring.api import monitoring_api
+    from service.monitoring.console import console
     from service.page import page
     from service.review_api import review_api
     from service.threshold_api import threshold_api
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     live.init_app(app, settings, app.extensions[state.EXTENSION].engine)
     app.register_blueprint(health)
     app.register_blueprint(page)
+    app.register_blueprint(console)
 
     @app.get("/openapi.json")
     def openapi_json():

@@ -42,9 +42,17 @@ class DraftSnapshot:
     abstain: bool
     flag: bool
     chars: int
-    suggested: str
-    probabilities: str
+    suggested: list[str]
+    probabilities: dict[str, float]
     updated_at: datetime
+
+    def row(self) -> dict[str, Any]:
+        """The columns, serialised only when written (most snapshots are replaced before that)."""
+        return {
+            **self.__dict__,
+            "suggested": json.dumps(self.suggested),
+            "probabilities": json.dumps(self.probabilities),
+        }
 
 
 def snapshot(suggestion: dict[str, Any], chars: int, now: datetime) -> DraftSnapshot:
@@ -58,8 +66,8 @@ def snapshot(suggestion: dict[str, Any], chars: int, now: datetime) -> DraftSnap
         abstain=bool(suggestion["abstain"]),
         flag=bool(flag["flag"]),
         chars=chars,
-        suggested=json.dumps([r["code"] for r in reasons if r["suggested"]]),
-        probabilities=json.dumps(probabilities),
+        suggested=[r["code"] for r in reasons if r["suggested"]],
+        probabilities=probabilities,
         updated_at=now,
     )
 
@@ -156,7 +164,7 @@ def _write(
         )
     for (day, version, key), item in sorted(drafts.items(), key=lambda pair: pair[0]):
         insert = _insert(connection, monitor_drafts).values(
-            day=day, model_version=version, draft_key=key, **item.__dict__
+            day=day, model_version=version, draft_key=key, **item.row()
         )
         # Another worker may have written a later suggestion of the same draft: the later one stays.
         newer = insert.excluded.updated_at >= monitor_drafts.c.updated_at

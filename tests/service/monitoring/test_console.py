@@ -56,6 +56,7 @@ def _open(page, server, token: str, width: int) -> None:
     page.get_by_label("Token", exact=True).fill(token)
     page.get_by_role("button", name="Salvar token").click()
     page.locator("#accept-chart svg circle.top1").first.wait_for(timeout=30_000)
+    page.locator("#timeline li").first.wait_for(timeout=30_000)  # the last of the page's reads
 
 
 @pytest.mark.parametrize("width", [1300, 800])  # desktop, tablet

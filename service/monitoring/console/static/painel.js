@@ -43,7 +43,8 @@
       svg.append(element("line", { x1: left, x2: width - 8, y1: y(v), y2: y(v), class: "grid-line" }));
       svg.append(element("text", { x: 2, y: y(v) + 4, class: "axis" }, `${v * 100}%`));
     });
-    [0, days.length - 1].forEach((i) => svg.append(element("text", { x: x(i) - 30, y: height - 6, class: "axis" }, days[i])));
+    svg.append(element("text", { x: x(0), y: height - 6, class: "axis" }, days[0]));
+    svg.append(element("text", { x: x(days.length - 1), y: height - 6, class: "axis", "text-anchor": "end" }, days[days.length - 1]));
     series.forEach(({ values, cls }) => {
       const points = values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean);
       if (points.length) svg.append(element("polyline", { points: points.join(" "), class: `series ${cls}` }));

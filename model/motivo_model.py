@@ -221,6 +221,12 @@ class MotivoModel(BaseEstimator):
         return self.confident_thresholds_
 
     @property
+    def oof_probabilities(self) -> np.ndarray:
+        """(training cases x labels) the out-of-fold probabilities its thresholds were tuned on."""
+        check_is_fitted(self, "oof_proba_")
+        return self.oof_proba_
+
+    @property
     def oof_folds(self) -> str:
         """'writer' when every out-of-fold score came from folds keeping writers whole, else 'shuffled'."""
         check_is_fitted(self, "reasons_")

@@ -22,7 +22,6 @@ def suggest_many(
     model_version: str,
     taxonomy: Taxonomy | None = None,
     evidence_for: Sequence[Sequence[str]] | None = None,
-    top: int | None = None,
     evidence: bool = True,
 ) -> list[dict[str, Any]]:
     """The suggestion object for each case (the `motivo predict` / `POST /v1/suggest` contract).
@@ -30,7 +29,7 @@ def suggest_many(
     Evidence is given for suggested and possible reasons, for the top reason when the model
     abstains, for the flag when it fires, and for any extra codes named in `evidence_for[i]`
     (the audit asks for the evidence behind boxes the agent ticked). A client that needs less
-    asks for less: `top` lists only the N most probable reasons, `evidence=False` none.
+    asks for less: `evidence=False` gives none.
     """
     taxonomy = taxonomy or load_taxonomy()
     codes = list(model.reason_codes)
@@ -68,7 +67,7 @@ def suggest_many(
                         "possible": bool(possible[j]),
                         "evidence": spans.get(int(j), []),
                     }
-                    for j in order[:top]
+                    for j in order
                 ],
                 "judicializacao": {
                     "probability": _round(p[flag_column]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import abort, g, jsonify
@@ -10,9 +11,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from model.form_rules import form_rule_problems
 from model.suggest import suggest_many
 from model.taxonomy import load_taxonomy
-from service import confirmations
+from service import confirmations, thresholds
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
+from service.monitoring import live, metrics, shadow
 from service.schemas import (
     AuditRequest,
     AuditResponse,
@@ -24,6 +26,7 @@ from service.schemas import (
     ModelInfo,
     StatsResponse,
     SuggestQuery,
+    SuggestRequest,
     SuggestResponse,
 )
 from service.state import current_state
@@ -64,13 +67,19 @@ def _case(body: CaseText) -> dict[str, Any]:
 
 
 @api.post("/suggest", responses={200: SuggestResponse, 503: ErrorResponse})
-def suggest(body: CaseText, query: SuggestQuery):
+def suggest(body: SuggestRequest, query: SuggestQuery):
     """Every reason with its probability and evidence, and the litigation-threat flag."""
     loaded = serving_model()
-    evidence = query.evidence != "none"
-    return jsonify(
-        suggest_many(loaded.model, [_case(body)], loaded.version, top=query.top, evidence=evidence)[0]
-    )
+    case = _case(body)
+    model, off, _ = thresholds.holder().applied(loaded)
+    result = suggest_many(model, [case], loaded.version, evidence=query.evidence != "none")[0]
+    if off:
+        thresholds.switch_off(result, off)
+    live.record_suggestion(loaded.version, result, case, body.draft_id)
+    metrics.count_suggestion(loaded.version, result)
+    if query.top:
+        result["reasons"] = result["reasons"][: query.top]  # measured on all of them, sent as asked
+    return jsonify(result)
 
 
 @api.post("/audit", responses={200: AuditResponse, 503: ErrorResponse})
@@ -125,10 +134,23 @@ def confirm(body: ConfirmationRequest):
             "an agent may replace only its own confirmations; a QA reviewer may correct any form"
         )
         return error(403, message, [{"field": "form_id", "problem": message}], owner=refused.owner)
+    metrics.count_confirmation(g.token_role)
+    if body.draft_id:
+        live.record_confirmed_draft(body.draft_id)
     response = jsonify(
         {"id": stored.id, "form_id": stored.form_id, "role": g.token_role, "replaced": stored.replaced}
     )
     response.status_code = 201
+    settings = current_state().settings
+    shadow.after_confirmation(
+        response,
+        current_state().engine,
+        current_state().models.loaded,
+        Path(settings.model_dir) if settings.model_dir else None,
+        stored.form_id,
+        _case(body),
+        list(ticked.reasons),
+    )
     return response
 
 

@@ -11,7 +11,7 @@ from flask import Flask, g, jsonify, request
 from flask_openapi3 import Info, OpenAPI
 
 from model.masking import mask
-from service import deadline, errors, security_headers, state
+from service import deadline, errors, security_headers, state, thresholds
 from service.config import Settings
 from service.json_body import BodyRequest
 from service.logs import configure_logging
@@ -55,8 +55,12 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     from service.admin_api import admin_api
     from service.api import api
     from service.health import health
+    from service.monitoring import live, metrics
+    from service.monitoring.api import monitoring_api
+    from service.monitoring.console import console
     from service.page import page
     from service.review_api import review_api
+    from service.threshold_api import threshold_api
 
     app = OpenAPI(
         __name__,
@@ -74,8 +78,13 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.register_api(api)
     app.register_api(admin_api)
     app.register_api(review_api)
+    app.register_api(monitoring_api)
+    app.register_api(threshold_api)
+    thresholds.init_app(app, settings.model_dir, settings.model_poll_seconds)
+    live.init_app(app, settings, app.extensions[state.EXTENSION].engine)
     app.register_blueprint(health)
     app.register_blueprint(page)
+    app.register_blueprint(console)
 
     @app.get("/openapi.json")
     def openapi_json():
@@ -84,5 +93,6 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
     app.before_request(_start_request)
     deadline.init_app(app, settings.request_cpu_seconds)
     app.after_request(_finish_request)
+    metrics.init_app(app)
     security_headers.init_app(app)
     return app

@@ -46,6 +46,9 @@ class Settings:
     # A worker is replaced after this many requests, give or take the jitter (0: never).
     max_requests: int = 20_000
     max_requests_jitter: int = 2_000
+    # Live measures of suggestions (service/monitoring/); each worker writes its batch this often.
+    live_measures: bool = True
+    monitor_flush_seconds: float = 2.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,4 +64,6 @@ class Settings:
             request_cpu_seconds=_env_float("MOTIVO_REQUEST_CPU_SECONDS", defaults.request_cpu_seconds),
             max_requests=_env_count("MOTIVO_MAX_REQUESTS", defaults.max_requests),
             max_requests_jitter=_env_count("MOTIVO_MAX_REQUESTS_JITTER", defaults.max_requests_jitter),
+            live_measures=os.environ.get("MOTIVO_LIVE_MEASURES", "on").lower() not in ("off", "0", "false"),
+            monitor_flush_seconds=_env_float("MOTIVO_MONITOR_FLUSH_SECONDS", defaults.monitor_flush_seconds),
         )

@@ -245,3 +245,7 @@ def revoke_token(engine: Engine, name: str) -> int:
             .values(revoked_at=datetime.now(UTC))
         )
     return result.rowcount
+
+
+# The live measures' tables live beside their code; importing them here puts them in `metadata`.
+from service.monitoring import tables as _monitoring_tables  # noqa: E402, F401

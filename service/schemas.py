@@ -79,6 +79,21 @@ def _reason_codes_schema(schema: dict) -> None:
     schema["items"] = {"type": "string", "enum": list(load_taxonomy().reason_codes)}
 
 
+DraftId = Annotated[
+    StrictStr,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="One id per form being written (the page makes one per draft): the live "
+        "measures count each draft's last suggestion, not every pause in typing. Stored hashed.",
+    ),
+]
+
+
+class SuggestRequest(CaseText):
+    draft_id: DraftId | None = None
+
+
 class Ticks(Strict):
     reasons: list[StrictStr] = Field(
         description="Reason codes ticked.", json_schema_extra=_reason_codes_schema
@@ -97,7 +112,9 @@ class Suggested(Strict):
         description="The version that made the suggestion (as /v1/suggest returned it)."
     )
     reasons: list[StrictStr] = Field(
-        description="Reason codes the model suggested.", json_schema_extra=_reason_codes_schema
+        description="Reason codes the model suggested, most probable first (as /v1/suggest ranks them): "
+        "the live measures read the first as the top suggestion.",
+        json_schema_extra=_reason_codes_schema,
     )
     judicializacao: StrictBool
 
@@ -117,6 +134,9 @@ class ConfirmationRequest(CaseText):
     form_version: Literal["v1", "v2"] | None = Field(
         default=None,
         description="The form filled: v1 (older, without Migração, Outros, Falta de Reajuste) or v2 (newer).",
+    )
+    draft_id: DraftId | None = Field(
+        default=None, description="The draft whose suggestions led here (as sent to /v1/suggest)."
     )
     suggested: Suggested
     confirmed: Confirmed

@@ -89,8 +89,14 @@ def exec_gunicorn(
         # gunicorn's control socket is one path per user: concurrent servers (tests, CI, a dev
         # server) would take it from each other, and motivo never uses it.
         "--no-control-socket",
+        # Marks exited workers dead for /metrics (prometheus_client's multiprocess mode).
+        "--config",
+        "python:service.monitoring.gunicorn_hooks",
         "service.app:create_app()",
     ]
+    from service.monitoring.metrics_dir import fresh_metrics_dir
+
+    fresh_metrics_dir()  # before gunicorn imports prometheus_client: it reads the variable then
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, arguments)

@@ -69,7 +69,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     """Write a small file so that readers see the old or the new content, never a mix."""
     _write_atomic_bytes(path, text.encode("utf-8"))
 
@@ -252,7 +252,7 @@ def promote(version: str, root: Path | None = None, reason: str = "manual") -> N
     exercise_in_child(version, root)
     previous = current_version(root)
     _crash_point("before_current")
-    _write_atomic(root / CURRENT, version + "\n")
+    write_atomic(root / CURRENT, version + "\n")
     _crash_point("after_current")
     append_history({"event": "promoted", "version": version, "previous": previous, "reason": reason}, root)
 
@@ -270,7 +270,7 @@ def rollback(root: Path | None = None) -> str:
             if not previous:
                 raise RegistryError(f"version {current!r} was the first promoted: there is nothing before it")
             verify(previous, root)  # exercised when it was promoted; signed files cannot have changed
-            _write_atomic(root / CURRENT, previous + "\n")
+            write_atomic(root / CURRENT, previous + "\n")
             append_history({"event": "rolled_back", "version": previous, "previous": current}, root)
             return previous
     raise RegistryError(f"no promotion of {current!r} in the history: cannot tell what served before it")

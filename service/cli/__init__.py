@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, history, models, privacy, retrain, serve
+from service.cli import audit, data, database, forms, history, models, monitor, privacy, retrain, serve, shadow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,5 +27,7 @@ for command in (
     database.db_group,
     privacy.forget_command,
     privacy.purge_command,
+    monitor.monitor_group,
 ):
     main.add_command(command)
+models.models_group.add_command(shadow.shadow_command)

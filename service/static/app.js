@@ -180,7 +180,9 @@
     inFlight = new AbortController();
     $("suggest-state").textContent = "Atualizando sugestões…";
     try {
-      const { status, body: answer } = await call("/v1/suggest", body, inFlight.signal);
+      // One id per form being written: the live measures count drafts, not pauses in typing.
+      if (!draftFormId) { draftFormId = newDraftId(); saveDraft(); }
+      const { status, body: answer } = await call("/v1/suggest", { ...body, draft_id: draftFormId }, inFlight.signal);
       if (status === 200) {
         clearMessage();
         lastSuggestion = answer;
@@ -379,7 +381,9 @@
       },
     };
     // Without a typed id, the draft's own: a repeated Confirmar (lost answer, a fix) replaces, not duplicates.
-    request.form_id = $("form-id").value.trim() || (draftFormId = draftFormId || newDraftId());
+    draftFormId = draftFormId || newDraftId();
+    request.form_id = $("form-id").value.trim() || draftFormId;
+    request.draft_id = draftFormId;
     saveDraft();
     $("confirm").disabled = true;
     try {

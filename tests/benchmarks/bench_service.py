@@ -9,6 +9,11 @@ is the safety net, not what keeps memory flat), then stops it. Prints /v1/sugges
 field new and with one field changing (an agent typing), /healthz, their ratios, p50/p99, and
 each worker's resident memory after the load runs, after the first 1,000 requests of a soak
 (from Python clients) whose every request brings 40 words never seen before, and at its end (--soak N requests).
+
+    .venv/bin/python tests/benchmarks/bench_service.py --compare-live-measures 3 [--seconds 15]
+alternates servers with the live measures on and off (MOTIVO_LIVE_MEASURES), ROUNDS times each,
+and prints the typing /v1/suggest throughput of every run, the medians and their ratio. Each
+typing request carries a draft_id (a new draft every 10 requests), as the agents' page sends.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +64,7 @@ local counter = 0
 request = function()
   counter = counter + 1
   local body = string.gsub(template, "#N#", tostring(counter))
+  body = string.gsub(body, "#D#", tostring(math.floor(counter / 10)))
   return wrk.format(nil, nil, nil, body)
 end
 """
@@ -70,6 +77,7 @@ def template(every_field: bool) -> str:
     case = {
         "observations": [f"{o} #N#" if every_field else o for o in CASE["observations"]],
         "general_note": CASE["general_note"] + " #N#",
+        "draft_id": "bench-#D#",  # a new form every 10 requests, as the page sends
     }
     return json.dumps(case, ensure_ascii=False)
 
@@ -178,18 +186,8 @@ def soak(url: str, token: str, master_pid: int, total: int, connections: int) ->
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--soak", type=int, default=50_000, help="unique-vocabulary requests (0: none)")
-    args = parser.parse_args()
-    # Stopped from outside (timeout, Ctrl-C): still stop the server in `finally`.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+def start_server(workers: int, threads: int, **environment: str) -> tuple[subprocess.Popen, str, str, Path]:
+    """`motivo serve` on a free port with a fresh temporary database; (server, url, token, folder)."""
     work = Path(tempfile.mkdtemp(prefix="motivo-bench-"))
     database = f"sqlite:///{work / 'bench.db'}"
     engine = db.make_engine(database)
@@ -202,28 +200,69 @@ def main() -> None:
         "MOTIVO_DATABASE_URL": database,
         "MOTIVO_LOG_LEVEL": "WARNING",
         "MOTIVO_MAX_REQUESTS": "0",
+        **environment,
     }
+    command = [sys.executable, "-m", "service.cli", "serve", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "serve",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-        ],
+        [*command, "--workers", str(workers), "--threads", str(threads)],
         env=env,
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    wait_ready(url)
+    return server, url, token, work
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(20)
+
+
+def compare_live_measures(args: argparse.Namespace) -> None:
+    """Typing /v1/suggest throughput with the live measures on and off, alternated ROUNDS times."""
+    runs: dict[str, list[float]] = {"on": [], "off": []}
+    for round_number in range(args.compare_live_measures):
+        for mode in ("on", "off") if round_number % 2 == 0 else ("off", "on"):
+            server, url, token, work = start_server(args.workers, args.threads, MOTIVO_LIVE_MEASURES=mode)
+            try:
+                typing = work / "typing.lua"
+                typing.write_text(LUA.format(template=template(False), token=token), encoding="utf-8")
+                run_wrk(url + "/v1/suggest", 3, args.connections, typing)  # warm up
+                result = run_wrk(url + "/v1/suggest", args.seconds, args.connections, typing)
+            finally:
+                stop_server(server)
+            runs[mode].append(result["requests_per_s"])
+            print(
+                f"round {round_number + 1} live measures {mode:3s}: {result['requests_per_s']:7.0f} req/s"
+                f"  p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  non-2xx {result['non_2xx']}",
+                flush=True,
+            )
+    on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+    print(f"median live measures on {on:.0f} req/s, off {off:.0f} req/s, on / off = {on / off:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--soak", type=int, default=50_000, help="unique-vocabulary requests (0: none)")
+    parser.add_argument(
+        "--compare-live-measures", type=int, default=0, metavar="ROUNDS", help="on vs off, ROUNDS runs each"
+    )
+    args = parser.parse_args()
+    # Stopped from outside (timeout, Ctrl-C): still stop the server in `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    if args.compare_live_measures:
+        compare_live_measures(args)
+        return
+    server, url, token, work = start_server(args.workers, args.threads)
     try:
-        wait_ready(url)
         typing, fresh = work / "typing.lua", work / "fresh.lua"
         typing.write_text(LUA.format(template=template(False), token=token), encoding="utf-8")
         fresh.write_text(LUA.format(template=template(True), token=token), encoding="utf-8")
@@ -251,8 +290,7 @@ def main() -> None:
         if args.soak:
             soak(url, token, server.pid, args.soak, args.connections)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
+        stop_server(server)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,99 @@
+"""GET /v1/monitoring: the live measures per São Paulo day and model version (role admin or qa)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import g, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+
+from service.auth import init_blueprint, require_role
+from service.errors import error_response as error
+from service.monitoring import figures, live, shadow
+from service.monitoring.alerts import Limits, check
+from service.monitoring.schemas import MonitoringResponse
+from service.schemas import ErrorResponse
+from service.state import current_state
+from training import registry
+from training.registry import RegistryError
+from training.shadow import promote_shadow, shadow_version
+
+monitoring_api = APIBlueprint(
+    "monitoring_api",
+    __name__,
+    url_prefix="/v1",
+    abp_tags=[Tag(name="monitoring", description="The model keeper's live measures (role admin or qa)")],
+    abp_security=[{"bearer": []}],
+    abp_responses={k: ErrorResponse for k in (400, 401, 403, 413, 415, 422)},
+)
+init_blueprint(monitoring_api)
+KEEPERS = ("admin", "qa")
+
+
+class MonitoringQuery(BaseModel):
+    days: int = Field(default=30, ge=1, le=366, description="São Paulo days, ending today.")
+
+
+@monitoring_api.get("/monitoring", responses={200: MonitoringResponse})
+def monitoring(query: MonitoringQuery):
+    """Per day (America/Sao_Paulo) and model version: requests, drafts, abstain and flag rates,
+    confirmations with top-1/top-3 acceptance, per-label precision and recall, and estimates."""
+    denied = require_role(*KEEPERS)
+    if denied:
+        return denied
+    live.flush()
+    return jsonify(figures.monitoring(current_state().engine, query.days))
+
+
+def _root():
+    directory = current_state().settings.model_dir
+    return Path(directory) if directory else None
+
+
+@monitoring_api.get("/shadow")
+def shadow_comparison():
+    """The challenger in shadow against the champion on the same confirmed forms (top-1 with a
+    95 % interval of the difference, per-label precision and recall)."""
+    denied = require_role(*KEEPERS)
+    if denied:
+        return denied
+    root = _root()
+    version = shadow_version(root)
+    comparison = shadow.compare(current_state().engine, version) if version else None
+    return jsonify({"champion": registry.current_version(root), "shadow": version, "comparison": comparison})
+
+
+@monitoring_api.post("/shadow/promote")
+def shadow_promote():
+    """Promote the challenger in one action (exercised in a child process first); ends the shadow run."""
+    denied = require_role("admin")
+    if denied:
+        return denied
+    try:
+        version = promote_shadow(_root(), by=g.token_name)
+    except RegistryError as problem:
+        return error(409, str(problem))
+    return jsonify({"promoted": version})
+
+
+@monitoring_api.get("/monitoring/alerts")
+def monitoring_alerts():
+    """The alerts of `motivo monitor check` with its default limits (drift aside: it takes seconds)."""
+    denied = require_role(*KEEPERS)
+    if denied:
+        return denied
+    live.flush()
+    report = figures.monitoring(current_state().engine, 30)
+    return jsonify({"alerts": check(report, registry.current_version(_root()), Limits())})
+
+
+@monitoring_api.get("/monitoring/timeline")
+def monitoring_timeline():
+    """The model's history, newest first: trainings, promotions, rollbacks, threshold changes, shadow runs."""
+    denied = require_role(*KEEPERS)
+    if denied:
+        return denied
+    keep = ("at", "event", "version", "previous", "reason", "by", "before", "after", "decision")
+    events = [{k: e[k] for k in keep if k in e} for e in registry.history(_root())]
+    return jsonify({"events": events[::-1][:100]})

@@ -1,0 +1,226 @@
+// The model keeper's console: reads /v1 JSON with the keeper's token, draws SVG, edits thresholds.
+(() => {
+  "use strict";
+  const TOKEN_KEY = "motivo.token";
+  const SVG = "http://www.w3.org/2000/svg";
+  const $ = (id) => document.getElementById(id);
+  const token = () => sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || "";
+  const pct = (x) => (x === null || x === undefined ? "—" : `${(100 * x).toFixed(1)} %`);
+  const EVENTS = { trained: "Treino", promoted: "Promoção", rolled_back: "Reversão", thresholds: "Mudança de limiares",
+                   shadow_started: "Desafiante em shadow", shadow_stopped: "Fim do shadow", retrain: "Retreino" };
+  let labelsText = {};
+
+  function showMessage(text) { $("message").textContent = text; $("message").hidden = !text; }
+  function refreshTokenState() { $("token-state").textContent = token() ? "Token configurado" : "Token não configurado"; }
+  function showTokenPanel() { $("token-panel").hidden = false; $("token-input").focus(); }
+
+  async function call(method, path, body) {
+    const options = { method, headers: { Authorization: `Bearer ${token()}` } };
+    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+    const response = await fetch(path, options);
+    let payload = null;
+    try { payload = await response.json(); } catch (error) { payload = null; }
+    if (response.status === 401) { showTokenPanel(); throw new Error("Token recusado: informe um token válido."); }
+    if (response.status === 403) throw new Error("Este painel é para administradores e QA: o token não tem esse papel.");
+    if (response.status >= 400) throw new Error((payload && payload.error) || `Erro ${response.status}`);
+    return payload;
+  }
+
+  function element(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    Object.entries(attributes).forEach(([key, value]) => node.setAttribute(key, value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // One SVG line per series over the days, 0-100 %.
+  function lineChart(container, days, series) {
+    const width = 640, height = 220, left = 40, bottom = 24, top = 8;
+    const svg = element("svg", { viewBox: `0 0 ${width} ${height}`, class: "svg-chart" });
+    const x = (i) => left + (i * (width - left - 8)) / Math.max(days.length - 1, 1);
+    const y = (v) => top + (1 - v) * (height - top - bottom);
+    [0, 0.5, 1].forEach((v) => {
+      svg.append(element("line", { x1: left, x2: width - 8, y1: y(v), y2: y(v), class: "grid-line" }));
+      svg.append(element("text", { x: 2, y: y(v) + 4, class: "axis" }, `${v * 100}%`));
+    });
+    svg.append(element("text", { x: x(0), y: height - 6, class: "axis" }, days[0]));
+    svg.append(element("text", { x: x(days.length - 1), y: height - 6, class: "axis", "text-anchor": "end" }, days[days.length - 1]));
+    series.forEach(({ values, cls }) => {
+      const points = values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean);
+      if (points.length) svg.append(element("polyline", { points: points.join(" "), class: `series ${cls}` }));
+      values.forEach((v, i) => {  // a dot per day: one day of data is a point, not a line
+        if (v !== null) svg.append(element("circle", { cx: x(i), cy: y(v), r: 3, class: `dot ${cls}` }));
+      });
+    });
+    container.replaceChildren(svg);
+  }
+
+  function byDay(report) {
+    const days = {};
+    report.rows.forEach((row) => {
+      const d = (days[row.day] = days[row.day] || { confirmed: 0, top1: 0, top3: 0, drafts: 0, abstain: 0 });
+      d.confirmed += row.confirmed; d.drafts += row.drafts;
+      d.top1 += (row.top1_accepted || 0) * row.confirmed; d.top3 += (row.top3_accepted || 0) * row.confirmed;
+      d.abstain += (row.abstain_rate || 0) * row.drafts;
+    });
+    return report.days.map((day) => days[day] || null);
+  }
+
+  function labelTotals(rows) {
+    const totals = {};
+    rows.forEach((row) => Object.entries(row.labels).forEach(([code, f]) => {
+      const t = (totals[code] = totals[code] || { suggested: 0, confirmed: 0, accepted: 0 });
+      t.suggested += f.suggested; t.confirmed += f.confirmed; t.accepted += f.accepted;
+    }));
+    return totals;
+  }
+
+  function drawMonitoring(report) {
+    const days = byDay(report);
+    lineChart($("accept-chart"), report.days, [
+      { cls: "top1", values: days.map((d) => (d && d.confirmed ? d.top1 / d.confirmed : null)) },
+      { cls: "top3", values: days.map((d) => (d && d.confirmed ? d.top3 / d.confirmed : null)) },
+      { cls: "abstain", values: days.map((d) => (d && d.drafts ? d.abstain / d.drafts : null)) },
+    ]);
+    const recent = new Set(report.days.slice(-7));
+    const all = labelTotals(report.rows), week = labelTotals(report.rows.filter((r) => recent.has(r.day)));
+    const body = $("labels").tBodies[0];
+    body.replaceChildren();
+    Object.entries(all).sort().forEach(([code, t]) => {
+      const precision = t.suggested ? t.accepted / t.suggested : null;
+      const w = week[code];
+      const weekly = w && w.suggested ? w.accepted / w.suggested : null;
+      const trend = precision === null || weekly === null ? "—" : weekly > precision + 0.02 ? "↑ melhora" : weekly < precision - 0.02 ? "↓ piora" : "→ estável";
+      const row = body.insertRow();
+      [labelsText[code] || code, t.suggested, t.confirmed, pct(precision), pct(t.confirmed ? t.accepted / t.confirmed : null), trend]
+        .forEach((value) => { row.insertCell().textContent = value; });
+    });
+    const last = report.rows.filter((r) => recent.has(r.day));
+    const drafts = last.reduce((s, r) => s + r.drafts, 0);
+    const chars = last.reduce((s, r) => s + (r.mean_chars || 0) * r.drafts, 0);
+    const estimated = last.filter((r) => r.estimated.precision !== null);
+    const drift = $("drift");
+    drift.replaceChildren();
+    [["Rascunhos (7 dias)", drafts], ["Tamanho médio do texto (7 dias)", drafts ? `${(chars / drafts).toFixed(0)} caracteres` : "—"],
+     ["Precisão estimada sem confirmação", estimated.length ? pct(estimated.reduce((s, r) => s + r.estimated.precision, 0) / estimated.length) : "—"],
+     ["Deriva do texto (AUC)", "motivo monitor drift"]].forEach(([name, value]) => {
+      const dt = document.createElement("dt"); dt.textContent = name;
+      const dd = document.createElement("dd"); dd.textContent = value;
+      drift.append(dt, dd);
+    });
+  }
+
+  function drawAlerts(answer) {
+    const list = $("alerts");
+    list.replaceChildren();
+    if (!answer.alerts.length) {
+      const item = document.createElement("li"); item.className = "level-ok"; item.textContent = "Nenhum alerta: tudo dentro dos limites.";
+      list.append(item);
+    }
+    answer.alerts.forEach((alert) => {
+      const item = document.createElement("li"); item.className = "level-alert"; item.textContent = `Alerta: ${alert}`;
+      list.append(item);
+    });
+  }
+
+  function drawShadow(answer) {
+    const box = $("shadow");
+    box.replaceChildren();
+    const p = document.createElement("p");
+    if (!answer.shadow) {
+      p.textContent = `Nenhum desafiante em shadow. Modelo em uso: ${answer.champion || "—"}.`;
+      box.append(p); $("shadow-promote").hidden = true; return;
+    }
+    const c = answer.comparison, t = c.top1;
+    const interval = t.difference_95 ? ` (IC 95 %: ${pct(t.difference_95[0])} a ${pct(t.difference_95[1])})` : "";
+    p.textContent = `Desafiante ${answer.shadow} contra ${answer.champion} em ${c.forms} formulários confirmados: ` +
+      `top-1 ${pct(t.shadow)} contra ${pct(t.champion)}; diferença ${pct(t.difference)}${interval}.`;
+    box.append(p);
+    $("shadow-promote").hidden = false;
+  }
+
+  function drawThresholds(answer) {
+    const body = $("thresholds").tBodies[0];
+    body.replaceChildren();
+    const policy = answer.policy || { labels: {} };
+    $("target-all").value = policy.all && policy.all.target_precision ? policy.all.target_precision : "";
+    Object.keys(answer.thresholds).forEach((code) => {
+      const row = body.insertRow();
+      row.insertCell().textContent = labelsText[code] || code;
+      row.insertCell().textContent = answer.switched_off.includes(code) ? "desligado" : answer.thresholds[code].toFixed(2);
+      row.insertCell().textContent = answer.model_thresholds[code].toFixed(2);
+      const select = document.createElement("select");
+      select.id = `mode-${code}`; select.dataset.code = code;
+      select.setAttribute("aria-label", `Modo de ${labelsText[code] || code}`);
+      [["", "padrão"], ["sugerir", "sugerir"], ["desligado", "desligado"]].forEach(([value, text]) => {
+        const option = document.createElement("option"); option.value = value; option.textContent = text; select.append(option);
+      });
+      const own = policy.labels[code];
+      select.value = own && own.mode ? own.mode : "";
+      row.insertCell().append(select);
+    });
+  }
+
+  function drawTimeline(answer) {
+    const list = $("timeline");
+    list.replaceChildren();
+    answer.events.forEach((event) => {
+      const item = document.createElement("li");
+      const who = event.by ? ` por ${event.by}` : "";
+      item.textContent = `${event.at} — ${EVENTS[event.event] || event.event}${event.version ? ` ${event.version}` : ""}${who}` +
+        (event.reason ? ` (${event.reason})` : "");
+      list.append(item);
+    });
+  }
+
+  async function load() {
+    if (!token()) { showTokenPanel(); return; }
+    try {
+      const labels = await call("GET", "/v1/labels");
+      labelsText = Object.fromEntries([...labels.reasons, labels.flag].map((l) => [l.code, l.label]));
+      drawMonitoring(await call("GET", "/v1/monitoring?days=30"));
+      drawAlerts(await call("GET", "/v1/monitoring/alerts"));
+      drawShadow(await call("GET", "/v1/shadow"));
+      drawThresholds(await call("GET", "/v1/thresholds"));
+      drawTimeline(await call("GET", "/v1/monitoring/timeline"));
+      showMessage("");
+    } catch (error) {
+      showMessage(error.message);
+    }
+  }
+
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $("token-input").value.trim());
+    $("token-panel").hidden = true;
+    refreshTokenState();
+    load();
+  });
+  $("token-change").addEventListener("click", showTokenPanel);
+  $("thresholds-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const policy = { labels: {} };
+    const target = parseFloat($("target-all").value);
+    if (!Number.isNaN(target)) policy.all = { target_precision: target };
+    document.querySelectorAll("#thresholds select").forEach((select) => {
+      if (select.value) policy.labels[select.dataset.code] = { mode: select.value };
+    });
+    try {
+      drawThresholds(await call("PUT", "/v1/thresholds", policy));
+      $("thresholds-result").textContent = "Limiares salvos: valem em todos os servidores em segundos.";
+      drawTimeline(await call("GET", "/v1/monitoring/timeline"));
+    } catch (error) { $("thresholds-result").textContent = `Não foi possível salvar: ${error.message}`; }
+  });
+  $("thresholds-undo").addEventListener("click", async () => {
+    try {
+      drawThresholds(await call("POST", "/v1/thresholds/undo", {}));
+      $("thresholds-result").textContent = "Última mudança desfeita.";
+      drawTimeline(await call("GET", "/v1/monitoring/timeline"));
+    } catch (error) { $("thresholds-result").textContent = `Não foi possível desfazer: ${error.message}`; }
+  });
+  $("shadow-promote").addEventListener("click", async () => {
+    try { await call("POST", "/v1/shadow/promote", {}); load(); } catch (error) { showMessage(error.message); }
+  });
+  refreshTokenState();
+  load();
+})();

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, data, database, forms, history, models, monitor, privacy, retrain, serve, shadow
+from service.cli import (
+    audit,
+    data,
+    database,
+    forms,
+    history,
+    models,
+    monitor,
+    privacy,
+    retrain,
+    serve,
+    shadow,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

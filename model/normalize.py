@@ -74,10 +74,19 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Every character up to Latin Extended-B (accented Portuguese, Spanish, French...) folded in
+# advance: one str.translate instead of a Python step per character.
+_FOLD_TABLE = {code: _fold_char(chr(code)) for code in range(0x250)}
+
+
 def fold(text: str) -> str:
     """Lower case without accents or compatibility forms, for matching ("Régras" -> "regras")."""
     if text.isascii():
         return text.lower()
+    folded = text.translate(_FOLD_TABLE)
+    if folded.isascii():
+        # Every character was in the table (the others are left as they are, and none is ASCII).
+        return folded
     return "".join(_fold_char(ch) for ch in text)
 
 

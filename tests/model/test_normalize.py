@@ -80,3 +80,19 @@ def test_normalize_never_crashes_and_every_span_maps_into_the_original(text):
     for match in re.finditer(r"\w+", aligned.text):
         start, end = aligned.original_span(*match.span())
         assert 0 <= start <= end <= len(text)
+
+
+def test_folding_by_table_gives_what_folding_each_character_gives():
+    import random
+    import unicodedata
+
+    def by_character(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+    rng = random.Random(3)
+    alphabet = [chr(code) for code in range(0x20, 0x600)] + list("ÉçãõßŁøæœİıﬁ²½")
+    for _ in range(5_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert fold(text) == "".join(by_character(ch) for ch in text), text
+    assert fold("Régras DESCREDENCIAMENTO Açúcar") == "regras descredenciamento acucar"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from flask import has_app_context
 from pydantic import (
@@ -53,7 +53,22 @@ class CaseText(Strict):
         return self
 
 
-class SuggestQuery(Strict):
+_query_schemas: dict[tuple, dict[str, Any]] = {}
+
+
+class QueryModel(Strict):
+    """A query-string model. flask-openapi3 reads a query model's JSON schema on every request
+    (for its field types): built once per class, not each time (~0.5 ms a request)."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _query_schemas:
+            _query_schemas[key] = super().model_json_schema(*args, **kwargs)
+        return _query_schemas[key]
+
+
+class SuggestQuery(QueryModel):
     top: int | None = Field(
         default=None, ge=1, le=30, description="List only the N most probable reasons (default: all 30)."
     )

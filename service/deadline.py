@@ -26,6 +26,11 @@ class RequestTooExpensive(Exception):
     """The request used more than its CPU budget."""
 
 
+# Once the budget is spent the timer fires again every RETRY_SECONDS of CPU until the request
+# ends: the first exception can land in code that swallows it (a gc callback, a finalizer).
+RETRY_SECONDS = 0.05
+
+
 def _expired(signum, frame) -> None:
     raise RequestTooExpensive
 
@@ -42,7 +47,7 @@ def init_app(app: Flask, cpu_seconds: float) -> None:
     def arm() -> None:
         if _on_main_thread():
             signal.signal(signal.SIGPROF, _expired)
-            signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+            signal.setitimer(signal.ITIMER_PROF, cpu_seconds, RETRY_SECONDS)
             g.cpu_timer = True
 
     def disarm(_: BaseException | None) -> None:

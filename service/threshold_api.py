@@ -29,6 +29,12 @@ init_blueprint(threshold_api)
 Rule = dict[StrictStr, StrictFloat | StrictStr]
 
 
+class ThresholdsResponse(BaseModel):
+    """The thresholds in force, the policy, and the precision/coverage table (see GET's description)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class PolicyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     all: Rule | None = Field(default=None, description="A rule for every label without its own.")
@@ -61,14 +67,14 @@ def _state() -> dict:
     }
 
 
-@threshold_api.get("/thresholds")
+@threshold_api.get("/thresholds", responses={200: ThresholdsResponse})
 def get_thresholds():
     """Thresholds in force, the policy, and per label precision/recall/coverage by threshold
     (out-of-fold probabilities of the training cases)."""
     return jsonify(_state())
 
 
-@threshold_api.put("/thresholds")
+@threshold_api.put("/thresholds", responses={200: ThresholdsResponse})
 def put_thresholds(body: PolicyRequest):
     """Replace the threshold policy (admin); recorded in the registry history."""
     denied = require_role("admin")
@@ -85,7 +91,7 @@ def put_thresholds(body: PolicyRequest):
     return jsonify(_state())
 
 
-@threshold_api.post("/thresholds/undo")
+@threshold_api.post("/thresholds/undo", responses={200: ThresholdsResponse})
 def undo_thresholds():
     """Put back the policy in force before the latest change (admin)."""
     denied = require_role("admin")

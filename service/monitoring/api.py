@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import g, jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -31,6 +32,26 @@ init_blueprint(monitoring_api)
 KEEPERS = ("admin", "qa")
 
 
+class ShadowResponse(BaseModel):
+    champion: str | None
+    shadow: str | None = Field(description="The challenger in shadow, if one runs.")
+    comparison: dict[str, Any] | None = Field(
+        description="Top-1 of each, their paired difference, per label."
+    )
+
+
+class PromotedResponse(BaseModel):
+    promoted: str
+
+
+class AlertsResponse(BaseModel):
+    alerts: list[str] = Field(description="Every alert that holds, most important first (pt-BR).")
+
+
+class TimelineResponse(BaseModel):
+    events: list[dict[str, Any]] = Field(description="Registry events, newest first (at most 100).")
+
+
 class MonitoringQuery(BaseModel):
     days: int = Field(default=30, ge=1, le=366, description="São Paulo days, ending today.")
 
@@ -51,7 +72,7 @@ def _root():
     return Path(directory) if directory else None
 
 
-@monitoring_api.get("/shadow")
+@monitoring_api.get("/shadow", responses={200: ShadowResponse})
 def shadow_comparison():
     """The challenger in shadow against the champion on the same confirmed forms (top-1 with a
     95 % interval of the difference, per-label precision and recall)."""
@@ -64,7 +85,7 @@ def shadow_comparison():
     return jsonify({"champion": registry.current_version(root), "shadow": version, "comparison": comparison})
 
 
-@monitoring_api.post("/shadow/promote")
+@monitoring_api.post("/shadow/promote", responses={200: PromotedResponse, 409: ErrorResponse})
 def shadow_promote():
     """Promote the challenger in one action (exercised in a child process first); ends the shadow run."""
     denied = require_role("admin")
@@ -77,7 +98,7 @@ def shadow_promote():
     return jsonify({"promoted": version})
 
 
-@monitoring_api.get("/monitoring/alerts")
+@monitoring_api.get("/monitoring/alerts", responses={200: AlertsResponse})
 def monitoring_alerts():
     """The alerts of `motivo monitor check` with its default limits (drift aside: it takes seconds)."""
     denied = require_role(*KEEPERS)
@@ -88,7 +109,7 @@ def monitoring_alerts():
     return jsonify({"alerts": check(report, registry.current_version(_root()), Limits())})
 
 
-@monitoring_api.get("/monitoring/timeline")
+@monitoring_api.get("/monitoring/timeline", responses={200: TimelineResponse})
 def monitoring_timeline():
     """The model's history, newest first: trainings, promotions, rollbacks, threshold changes, shadow runs."""
     denied = require_role(*KEEPERS)

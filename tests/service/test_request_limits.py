@@ -60,6 +60,24 @@ def test_a_request_over_its_cpu_budget_is_503_with_its_request_id_and_the_next_i
     assert client.post("/v1/suggest", json=SMALL, headers=headers).status_code == 200
 
 
+def test_a_budget_overrun_swallowed_once_still_stops_the_request(settings, monkeypatch):
+    # The first expiry can land where an exception is ignored (a gc callback, a finalizer).
+    from service import db, deadline
+
+    fired: list[int] = []
+
+    def first_one_lost(signum, frame):
+        fired.append(signum)
+        if len(fired) > 1:
+            raise deadline.RequestTooExpensive
+
+    monkeypatch.setattr(deadline, "_expired", first_one_lost)
+    app = create_app(replace(settings, request_cpu_seconds=0.05, max_body_bytes=256 * 1024))
+    headers = {"Authorization": f"Bearer {db.create_token(app.extensions['motivo'].engine, 'agente.bia')}"}
+    response = app.test_client().post("/v1/suggest", json=_unique_case(3), headers=headers)
+    assert response.status_code == 503 and len(fired) >= 2
+
+
 @pytest.fixture
 def recycling_server(trained, tmp_path, database_url):
     server = start_live_server(

@@ -15,17 +15,8 @@ from service.cli.options import (
     out_option,
     progress,
     table_columns,
+    table_options,
 )
-
-DELIMITERS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
-
-
-def _delimiter(_ctx, _param, value: str | None) -> str | None:
-    if value is None:
-        return None
-    if value not in DELIMITERS:
-        raise click.BadParameter(f"{value!r}: use ';', ',' or 'tab'")
-    return DELIMITERS[value]
 
 
 def _earlier_decisions(review: str | None):
@@ -57,29 +48,8 @@ def _earlier_decisions(review: str | None):
 )
 @model_option
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
-@click.option("--id", "id_column", default=None, help="CSV/XLSX column with the form id.")
-@click.option("--notes", default=None, help="CSV/XLSX contact-note columns, comma-separated, in order.")
-@click.option("--general", default=None, help="CSV/XLSX column with the general note.")
-@click.option(
-    "--reasons", default=None, help="CSV/XLSX column with the ticked reasons (codes or printed texts)."
-)
-@click.option("--flag", default=None, help="CSV/XLSX column with the 'Ameaça Judicialização' tick.")
+@table_options
 @click.option("--agent", default=None, help="CSV/XLSX column with the agent's name.")
-@click.option("--status", default=None, help="CSV/XLSX column with the 'Status retenção'.")
-@click.option(
-    "--separator", default=";", show_default=True, help="Separator of the ticked reasons in one cell."
-)
-@click.option(
-    "--encoding",
-    default=None,
-    help="Encoding of CSV files and exported forms (default: found; UTF-8 with or without BOM, cp1252, latin-1).",
-)
-@click.option(
-    "--delimiter",
-    default=None,
-    callback=_delimiter,
-    help="CSV field separator: ';', ',' or 'tab' (default: found from the header line).",
-)
 @click.option(
     "--review",
     default=None,

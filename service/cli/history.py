@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from service.cli.audit import _delimiter
 from service.cli.options import (
     data_option,
     database_url,
@@ -17,6 +16,7 @@ from service.cli.options import (
     out_option,
     progress,
     table_columns,
+    table_options,
 )
 
 
@@ -45,18 +45,8 @@ def history_group() -> None:
     "Migração, Outros, Falta de Reajuste). Exported forms say it themselves.",
 )
 @out_option("Folder for errors.csv, conflicts.csv and unlabeled.csv.", default=Path("var/history"))
-@click.option("--id", "id_column", default=None, help="CSV/XLSX column with the form id.")
-@click.option("--notes", default=None, help="CSV/XLSX contact-note columns, comma-separated, in order.")
-@click.option("--general", default=None, help="CSV/XLSX column with the general note.")
-@click.option("--reasons", default=None, help="CSV/XLSX column with the ticked reasons.")
-@click.option("--flag", default=None, help="CSV/XLSX column with the 'Ameaça Judicialização' tick.")
-@click.option("--status", default=None, help="CSV/XLSX column with the 'Status retenção'.")
+@table_options
 @click.option("--date", "date_column", default=None, help="CSV/XLSX column with the form's date.")
-@click.option("--separator", default=";", show_default=True, help="Separator of ticked reasons in a cell.")
-@click.option("--encoding", default=None, help="Encoding of CSV files and exported forms (default: found).")
-@click.option(
-    "--delimiter", default=None, callback=_delimiter, help="CSV field separator: ';', ',' or 'tab'."
-)
 @click.option(
     "--workers",
     default=2,

@@ -82,6 +82,56 @@ def fail_cleanly(function: Callable) -> Callable:
     return wrapper
 
 
+# `--delimiter` values: the separators a spreadsheet's CSV export uses.
+DELIMITERS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
+
+
+def _delimiter(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value not in DELIMITERS:
+        raise click.BadParameter(f"{value!r}: use ';', ',' or 'tab'")
+    return DELIMITERS[value]
+
+
+def table_options(function: Callable) -> Callable:
+    """The CSV/XLSX layout options (`--id`, `--notes`, `--general`, `--reasons`, `--flag`,
+    `--status`, `--separator`, `--encoding`, `--delimiter`) of every command that reads forms from
+    spreadsheets; `table_columns` turns them into a column layout."""
+    options = [
+        click.option("--id", "id_column", default=None, help="CSV/XLSX column with the form id."),
+        click.option(
+            "--notes", default=None, help="CSV/XLSX contact-note columns, comma-separated, in order."
+        ),
+        click.option("--general", default=None, help="CSV/XLSX column with the general note."),
+        click.option(
+            "--reasons",
+            default=None,
+            help="CSV/XLSX column with the ticked reasons (codes or printed texts).",
+        ),
+        click.option("--flag", default=None, help="CSV/XLSX column with the 'Ameaça Judicialização' tick."),
+        click.option("--status", default=None, help="CSV/XLSX column with the 'Status retenção'."),
+        click.option(
+            "--separator", default=";", show_default=True, help="Separator of the ticked reasons in one cell."
+        ),
+        click.option(
+            "--encoding",
+            default=None,
+            help="Encoding of CSV files and exported forms (default: found; UTF-8 with or without BOM, "
+            "cp1252, latin-1).",
+        ),
+        click.option(
+            "--delimiter",
+            default=None,
+            callback=_delimiter,
+            help="CSV field separator: ';', ',' or 'tab' (default: found from the header line).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 def table_columns(id_column: str | None, notes: str | None, **named: Any):
     """The CSV/XLSX column layout from the command's options (`--notes a,b,c` split on commas)."""
     from training.audit.inputs import Columns

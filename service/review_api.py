@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from service import review_stats, reviews
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
-from service.schemas import Confirmed, ErrorResponse
+from service.schemas import Confirmed, ErrorResponse, QueryModel
 from service.state import current_state
 
 review_api = APIBlueprint(
@@ -30,7 +30,7 @@ REVIEWERS = ("qa", "admin")
 BatchName = Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
-class BatchQuery(BaseModel):
+class BatchQuery(QueryModel):
     batch: BatchName = Field(description="The review batch (motivo audit INPUT --review NAME).")
 
 

@@ -56,9 +56,9 @@ class CaseText(Strict):
 _query_schemas: dict[tuple, dict[str, Any]] = {}
 
 
-class QueryModel(Strict):
-    """A query-string model. flask-openapi3 reads a query model's JSON schema on every request
-    (for its field types): built once per class, not each time (~0.5 ms a request)."""
+class QueryModel(BaseModel):
+    """The base of every query-string model. flask-openapi3 reads a query model's JSON schema on
+    every request (for its field types): built once per class, not each time (~0.5 ms a request)."""
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -69,6 +69,8 @@ class QueryModel(Strict):
 
 
 class SuggestQuery(QueryModel):
+    model_config = ConfigDict(extra="forbid")
+
     top: int | None = Field(
         default=None, ge=1, le=30, description="List only the N most probable reasons (default: all 30)."
     )

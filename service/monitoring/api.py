@@ -14,7 +14,7 @@ from service.errors import error_response as error
 from service.monitoring import figures, live, shadow
 from service.monitoring.alerts import Limits, check
 from service.monitoring.schemas import MonitoringResponse
-from service.schemas import ErrorResponse
+from service.schemas import ErrorResponse, QueryModel
 from service.state import current_state
 from training import registry
 from training.registry import RegistryError
@@ -52,7 +52,7 @@ class TimelineResponse(BaseModel):
     events: list[dict[str, Any]] = Field(description="Registry events, newest first (at most 100).")
 
 
-class MonitoringQuery(BaseModel):
+class MonitoringQuery(QueryModel):
     days: int = Field(default=30, ge=1, le=366, description="São Paulo days, ending today.")
 
 

@@ -15,18 +15,17 @@ from pathlib import Path
 
 from training.artifact import RegistryError, unpickle_model, verified_bytes
 
-EXERCISE_CASE = {"observations": ["Dra. informou que as clínicas fecharam e não vai processar ninguém."]}
 TIMEOUT_SECONDS = 180
 
 
 def exercise(version: str, root: Path, signed: bool = True) -> None:
     """In this process: verify, load, and suggest once; raises RegistryError on any failure."""
-    from model.suggest import suggest
+    from model.suggest import WARM_UP_CASE, suggest
 
     manifest, data = verified_bytes(version, root, signed=signed)
     loaded = unpickle_model(version, manifest, data)
     try:
-        result = suggest(loaded.model, EXERCISE_CASE, version)
+        result = suggest(loaded.model, WARM_UP_CASE, version)
     except Exception as error:
         raise RegistryError(f"version {version!r} loads but cannot suggest ({error!r})") from error
     if len(result.get("reasons", [])) != len(manifest["labels"]) - 1:

@@ -62,7 +62,7 @@ def monitor_drift(days: int) -> None:
 )
 @click.option(
     "--drift-auc",
-    default=0.75,
+    default=0.9,
     show_default=True,
     type=click.FloatRange(0.5, 1),
     help="Alert when a domain classifier tells the last 30 days' confirmed texts from the "
@@ -87,8 +87,8 @@ def monitor_check(
     if not no_drift:
         alerts += [a for a in [drift_alert(drift_report(engine(), 30), drift_auc)] if a]
     for alert in alerts:
-        log.warning("monitoring alert", extra={"alert": alert})
-        click.echo(f"ALERT: {alert}")
+        log.warning("monitoring alert", extra={"alert": alert.message})
+        click.echo(f"ALERT: {alert.message}")
     if alerts:
         raise SystemExit(1)
     click.echo(f"ok: no alert on the last 30 days ({report['days'][0]} to {report['days'][-1]})")

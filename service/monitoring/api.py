@@ -9,10 +9,12 @@ from flask import g, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
+from service import deadline
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
 from service.monitoring import figures, live, shadow
-from service.monitoring.alerts import Limits, check
+from service.monitoring.drift_report import cached_live_drift
+from service.monitoring.alerts import Limits, check, drift_auc
 from service.monitoring.schemas import MonitoringResponse
 from service.schemas import ErrorResponse, QueryModel
 from service.state import current_state
@@ -45,7 +47,8 @@ class PromotedResponse(BaseModel):
 
 
 class AlertsResponse(BaseModel):
-    alerts: list[str] = Field(description="Every alert that holds, most important first (pt-BR).")
+    alerts: list[str] = Field(description="Every alert that holds, most important first.")
+    alerts_pt_br: list[str] = Field(description="The same alerts in Brazilian Portuguese, for the console.")
 
 
 class TimelineResponse(BaseModel):
@@ -54,17 +57,30 @@ class TimelineResponse(BaseModel):
 
 class MonitoringQuery(QueryModel):
     days: int = Field(default=30, ge=1, le=366, description="São Paulo days, ending today.")
+    drift: bool = Field(
+        default=True,
+        description="Add the confirmed texts' drift (seconds on a worker's first call, then cached).",
+    )
+
+
+DRIFT_CPU_SECONDS = 30.0  # summarising the training texts and a domain classifier: seconds, once
 
 
 @monitoring_api.get("/monitoring", responses={200: MonitoringResponse})
 def monitoring(query: MonitoringQuery):
     """Per day (America/Sao_Paulo) and model version: requests, drafts, abstain and flag rates,
-    confirmations with top-1/top-3 acceptance, per-label precision and recall, and estimates."""
+    confirmations with top-1/top-3 acceptance, per-label precision and recall, estimates, and the
+    confirmed texts' drift (length, out-of-vocabulary share; per version a domain-classifier AUC)."""
     denied = require_role(*KEEPERS)
     if denied:
         return denied
     live.flush()
-    return jsonify(figures.monitoring(current_state().engine, query.days))
+    engine = current_state().engine
+    report = figures.monitoring(engine, query.days)
+    if query.drift:
+        deadline.extend(DRIFT_CPU_SECONDS)
+        figures.attach_drift(report, cached_live_drift(engine, report["days"]))
+    return jsonify(report)
 
 
 def _root():
@@ -100,13 +116,18 @@ def shadow_promote():
 
 @monitoring_api.get("/monitoring/alerts", responses={200: AlertsResponse})
 def monitoring_alerts():
-    """The alerts of `motivo monitor check` with its default limits (drift aside: it takes seconds)."""
+    """The alerts of `motivo monitor check` with its default limits, the drift of the serving
+    version's confirmed texts included."""
     denied = require_role(*KEEPERS)
     if denied:
         return denied
     live.flush()
-    report = figures.monitoring(current_state().engine, 30)
-    return jsonify({"alerts": check(report, registry.current_version(_root()), Limits())})
+    engine, serving, limits = current_state().engine, registry.current_version(_root()), Limits()
+    report = figures.monitoring(engine, 30)
+    deadline.extend(DRIFT_CPU_SECONDS)
+    texts = cached_live_drift(engine, report["days"])["versions"].get(serving)
+    found = check(report, serving, limits) + [a for a in [drift_auc(texts or {}, limits.drift_auc)] if a]
+    return jsonify({"alerts": [a.message for a in found], "alerts_pt_br": [a.mensagem for a in found]})
 
 
 @monitoring_api.get("/monitoring/timeline", responses={200: TimelineResponse})

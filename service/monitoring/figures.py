@@ -44,7 +44,19 @@ def _empty_row(day: str, version: str) -> dict[str, Any]:
         "top3_accepted": None,
         "labels": {},
         "estimated": {"drafts": 0, "precision": None, "recall": None, "labels": {}},
+        "text_drift": None,
     }
+
+
+def attach_drift(report: dict[str, Any], drift: dict[str, Any]) -> dict[str, Any]:
+    """Put live_drift's figures in a monitoring report: per row its confirmed texts' length and
+    out-of-vocabulary share, and per model version the window's figures with the domain AUC."""
+    rows = {(row["day"], row["model_version"]): row for row in report["rows"]}
+    for (day, version), figures in drift["days"].items():
+        rows.setdefault((day, version), _empty_row(day, version))["text_drift"] = figures
+    report["rows"] = [rows[key] for key in sorted(rows)]
+    report["drift"] = drift["versions"]
+    return report
 
 
 def monitoring(engine: Engine, days: int, until: str | None = None) -> dict[str, Any]:

@@ -26,6 +26,23 @@ class Estimated(BaseModel):
     labels: dict[str, EstimatedLabel]
 
 
+class TextDrift(BaseModel):
+    texts: int = Field(description="Forms confirmed that day (latest confirmation each; at most 200 read).")
+    mean_chars: float | None = Field(description="Mean characters of their notes.")
+    oov_share: float | None = Field(description="Share of their words never seen in the training texts.")
+
+
+class VersionDrift(BaseModel):
+    live_texts: int = Field(description="Confirmed forms of the window read (at most 200 a day).")
+    mean_chars: float | None
+    training_mean_chars: float | None
+    oov_share: float | None
+    domain_auc: float | None = Field(
+        description="Cross-validated AUC of a classifier telling these texts from the training texts "
+        "(0.5: alike; 1: two worlds); null under 20 texts."
+    )
+
+
 class DayFigures(BaseModel):
     day: str = Field(description="YYYY-MM-DD in America/Sao_Paulo.")
     model_version: str
@@ -39,9 +56,13 @@ class DayFigures(BaseModel):
     top3_accepted: float | None
     labels: dict[str, LabelFigures]
     estimated: Estimated
+    text_drift: TextDrift | None = Field(description="Drift of the texts confirmed that day; null if none.")
 
 
 class MonitoringResponse(BaseModel):
     timezone: str
     days: list[str]
     rows: list[DayFigures]
+    drift: dict[str, VersionDrift] | None = Field(
+        default=None, description="Per model version, drift of the window's confirmed texts (absent with drift=false)."
+    )

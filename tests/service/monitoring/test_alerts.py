@@ -30,7 +30,7 @@ def test_top1_alert_when_the_week_is_more_than_five_points_under_the_month():
     fine = [_day(back, confirmed=20, top1_accepted=0.86) for back in range(7)]  # 30-day mean 0.89: 3 points
     bad = [_day(back, confirmed=20, top1_accepted=0.80) for back in range(7)]  # 0.877 - 0.80 = 7.7 points
     assert top1_drop(_report(month + fine), Limits()) is None
-    assert "top-1 acceptance" in top1_drop(_report(month + bad), Limits())
+    assert "top-1 acceptance" in top1_drop(_report(month + bad), Limits()).message
     assert top1_drop(_report(month + bad), Limits(top1_drop=0.1)) is None  # the keeper's own limit
     few = [_day(back, confirmed=2, top1_accepted=0.5) for back in range(7)]
     assert top1_drop(_report(month + few), Limits()) is None  # 14 forms: too few to judge
@@ -40,14 +40,14 @@ def test_abstain_alert_against_the_serving_versions_first_week():
     first_week = [_day(back, drafts=50, abstain_rate=0.1) for back in range(20, 27)]
     doubled = [_day(back, drafts=50, abstain_rate=0.2) for back in range(7)]
     steady = [_day(back, drafts=50, abstain_rate=0.15) for back in range(7)]
-    assert "abstain rate of v1" in abstain_doubled(_report(first_week + doubled), "v1", Limits())
+    assert "abstain rate of v1" in abstain_doubled(_report(first_week + doubled), "v1", Limits()).message
     assert abstain_doubled(_report(first_week + steady), "v1", Limits()) is None
     assert abstain_doubled(_report(first_week + doubled), "v2", Limits()) is None  # not the serving one
 
 
 def test_no_confirmation_alert_on_a_silent_working_day_only():
     busy_before = [_day(back, confirmed=5) for back in range(2, 10)]
-    assert "2026-03-10" in no_confirmation(_report(busy_before))  # Tuesday, nothing confirmed
+    assert "2026-03-10" in no_confirmation(_report(busy_before)).message  # Tuesday, nothing confirmed
     monday = date(2026, 3, 9)  # the last working day before Monday is Friday
     friday_busy = [_day(back, until=monday, confirmed=5) for back in range(3, 10)]
     assert no_confirmation(_report(friday_busy, until=monday)) is None

@@ -15,12 +15,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from model.cases import case_text
+from model.masking import mask
 from service import db
 from service.app import create_app
+from service.confirmations import latest_confirmations
 from service.monitoring.days import day_of, start_of, today
 from service.monitoring.tables import monitor_drafts, monitor_requests
 from tests.service.conftest import start_live_server
 from training.corpus import load_split
+from training.drift import domain_auc, oov_share, profile
 
 SIMULATED_DAYS = 3
 
@@ -59,7 +63,12 @@ def _write_one_form(server, case: dict, draft_id: str | None, rng: random.Random
     return seen
 
 
-def _expected(day: str, forms: list[dict]) -> dict:
+def _stored_text(body: dict) -> str:
+    """A confirmed form's text as stored: every note masked."""
+    return case_text({"observations": [mask(o) for o in body["observations"]], "general_note": mask(body["general_note"])})
+
+
+def _expected(day: str, forms: list[dict], known: frozenset[str]) -> dict:
     """Every figure of one day, computed directly from what the clients saw."""
     drafts = [f for f in forms if f["draft_id"]]
     confirmed = [f["confirmed"] for f in drafts if f["confirmed"]]
@@ -88,7 +97,16 @@ def _expected(day: str, forms: list[dict]) -> dict:
     chosen = sum(r["suggested"] for s in unconfirmed for r in s["reasons"])
     mass = sum(r["probability"] for s in unconfirmed for r in s["reasons"])
     chars = [sum(map(len, f["body"]["observations"])) + len(f["body"]["general_note"]) for f in drafts]
+    texts = [_stored_text(f["body"]) for f in drafts if f["confirmed"]]
     return {
+        "texts": texts,
+        "text_drift": {
+            "texts": len(texts),
+            "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
+            "oov_share": oov_share(texts, known),
+        }
+        if texts
+        else None,
         "day": day,
         "requests": sum(f["requests"] for f in forms),
         "drafts": len(drafts),
@@ -145,7 +163,14 @@ def _move_today_to(engine, day: str, back: int) -> None:
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_synthetic_stream_over_days_gives_every_figure(trained, tmp_path, database_url):
-    server = start_live_server(trained, tmp_path, database_url, MOTIVO_MONITOR_FLUSH_SECONDS="0.2")
+    server = start_live_server(
+        trained,
+        tmp_path,
+        database_url,
+        MOTIVO_MONITOR_FLUSH_SECONDS="0.2",
+        MOTIVO_DATA_DIR=str(trained["data"]),
+    )
+    training = profile([case_text(c) for c in load_split("train", trained["data"]) if c.get("kind") != "short_note"])
     try:
         engine = db.make_engine(database_url)
         keeper = db.create_token(engine, "guardiao", role="admin")
@@ -175,7 +200,7 @@ def test_a_synthetic_stream_over_days_gives_every_figure(trained, tmp_path, data
             )
             if back:
                 _move_today_to(engine, day, back)
-            expected[day] = _expected(day, forms)
+            expected[day] = _expected(day, forms, training.vocabulary)
 
         assert server.call("GET", "/v1/monitoring?days=7")[0] == 403  # an agent's token
         status, answer = server.call("GET", "/v1/monitoring?days=7", token=auditor)
@@ -202,6 +227,20 @@ def test_a_synthetic_stream_over_days_gives_every_figure(trained, tmp_path, data
             for key in ("precision", "recall"):
                 assert got["estimated"][key] == pytest.approx(want["estimated"][key], abs=1e-4), (day, key)
             assert got["labels"] == {code: {**f} for code, f in want["labels"].items()}, day
+            assert got["text_drift"] == want["text_drift"], day
+        texts = [t for want in expected.values() for t in want["texts"]]
+        stored = [case_text(c) for c in latest_confirmations(engine)]  # the server reads them in this order
+        assert sorted(stored) == sorted(texts)
+        assert answer["drift"] == {
+            trained["version"]: {
+                "live_texts": len(texts),
+                "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
+                "training_mean_chars": training.mean_chars,
+                "oov_share": oov_share(texts, training.vocabulary),
+                "domain_auc": domain_auc(stored, training),
+            }
+        }
+        assert "drift" not in server.call("GET", "/v1/monitoring?days=7&drift=false", token=keeper)[1]
         assert [r["day"] for r in server.call("GET", "/v1/monitoring?days=1", token=keeper)[1]["rows"]] == [
             today()
         ]

@@ -75,7 +75,7 @@
     return totals;
   }
 
-  function drawMonitoring(report) {
+  function drawMonitoring(report, serving) {
     const days = byDay(report);
     lineChart($("accept-chart"), report.days, [
       { cls: "top1", values: days.map((d) => (d && d.confirmed ? d.top1 / d.confirmed : null)) },
@@ -99,11 +99,18 @@
     const drafts = last.reduce((s, r) => s + r.drafts, 0);
     const chars = last.reduce((s, r) => s + (r.mean_chars || 0) * r.drafts, 0);
     const estimated = last.filter((r) => r.estimated.precision !== null);
+    const texts = (report.drift || {})[serving] || null;
+    const auc = texts && texts.domain_auc !== null
+      ? `${texts.domain_auc.toFixed(2)} ${texts.domain_auc > 0.9 ? "(alerta: acima de 0,90)" : "(dentro do limite 0,90)"}`
+      : "— (menos de 20 formulários confirmados)";
     const drift = $("drift");
     drift.replaceChildren();
     [["Rascunhos (7 dias)", drafts], ["Tamanho médio do texto (7 dias)", drafts ? `${(chars / drafts).toFixed(0)} caracteres` : "—"],
      ["Precisão estimada sem confirmação", estimated.length ? pct(estimated.reduce((s, r) => s + r.estimated.precision, 0) / estimated.length) : "—"],
-     ["Deriva do texto (AUC)", "motivo monitor drift"]].forEach(([name, value]) => {
+     ["Confirmados lidos (30 dias, modelo em uso)", texts ? texts.live_texts : 0],
+     ["Tamanho médio: confirmados × treino", texts && texts.mean_chars !== null ? `${texts.mean_chars.toFixed(0)} × ${texts.training_mean_chars.toFixed(0)} caracteres` : "—"],
+     ["Palavras fora do vocabulário de treino", texts ? pct(texts.oov_share) : "—"],
+     ["Deriva do texto (AUC do classificador de domínio)", auc]].forEach(([name, value]) => {
       const dt = document.createElement("dt"); dt.textContent = name;
       const dd = document.createElement("dd"); dd.textContent = value;
       drift.append(dt, dd);
@@ -113,11 +120,11 @@
   function drawAlerts(answer) {
     const list = $("alerts");
     list.replaceChildren();
-    if (!answer.alerts.length) {
+    if (!answer.alerts_pt_br.length) {
       const item = document.createElement("li"); item.className = "level-ok"; item.textContent = "Nenhum alerta: tudo dentro dos limites.";
       list.append(item);
     }
-    answer.alerts.forEach((alert) => {
+    answer.alerts_pt_br.forEach((alert) => {
       const item = document.createElement("li"); item.className = "level-alert"; item.textContent = `Alerta: ${alert}`;
       list.append(item);
     });
@@ -178,9 +185,10 @@
     try {
       const labels = await call("GET", "/v1/labels");
       labelsText = Object.fromEntries([...labels.reasons, labels.flag].map((l) => [l.code, l.label]));
-      drawMonitoring(await call("GET", "/v1/monitoring?days=30"));
+      const shadow = await call("GET", "/v1/shadow");
+      drawMonitoring(await call("GET", "/v1/monitoring?days=30"), shadow.champion);
       drawAlerts(await call("GET", "/v1/monitoring/alerts"));
-      drawShadow(await call("GET", "/v1/shadow"));
+      drawShadow(shadow);
       drawThresholds(await call("GET", "/v1/thresholds"));
       drawTimeline(await call("GET", "/v1/monitoring/timeline"));
       showMessage("");

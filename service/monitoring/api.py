@@ -13,8 +13,8 @@ from service import deadline
 from service.auth import init_blueprint, require_role
 from service.errors import error_response as error
 from service.monitoring import figures, live, shadow
-from service.monitoring.drift_report import cached_live_drift
 from service.monitoring.alerts import Limits, check, drift_auc
+from service.monitoring.drift_report import cached_live_drift
 from service.monitoring.schemas import MonitoringResponse
 from service.schemas import ErrorResponse, QueryModel
 from service.state import current_state

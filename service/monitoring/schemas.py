@@ -64,5 +64,6 @@ class MonitoringResponse(BaseModel):
     days: list[str]
     rows: list[DayFigures]
     drift: dict[str, VersionDrift] | None = Field(
-        default=None, description="Per model version, drift of the window's confirmed texts (absent with drift=false)."
+        default=None,
+        description="Per model version, drift of the window's confirmed texts (absent with drift=false).",
     )

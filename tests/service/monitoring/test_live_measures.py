@@ -65,7 +65,9 @@ def _write_one_form(server, case: dict, draft_id: str | None, rng: random.Random
 
 def _stored_text(body: dict) -> str:
     """A confirmed form's text as stored: every note masked."""
-    return case_text({"observations": [mask(o) for o in body["observations"]], "general_note": mask(body["general_note"])})
+    return case_text(
+        {"observations": [mask(o) for o in body["observations"]], "general_note": mask(body["general_note"])}
+    )
 
 
 def _expected(day: str, forms: list[dict], known: frozenset[str]) -> dict:
@@ -170,7 +172,9 @@ def test_a_synthetic_stream_over_days_gives_every_figure(trained, tmp_path, data
         MOTIVO_MONITOR_FLUSH_SECONDS="0.2",
         MOTIVO_DATA_DIR=str(trained["data"]),
     )
-    training = profile([case_text(c) for c in load_split("train", trained["data"]) if c.get("kind") != "short_note"])
+    training = profile(
+        [case_text(c) for c in load_split("train", trained["data"]) if c.get("kind") != "short_note"]
+    )
     try:
         engine = db.make_engine(database_url)
         keeper = db.create_token(engine, "guardiao", role="admin")

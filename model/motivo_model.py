@@ -191,6 +191,9 @@ class MotivoModel(BaseEstimator):
             Y[:, -1], self.flag_.oof_proba_[:, 0], self.flag_min_recall
         )
         self.oof_proba_ = np.hstack([reasons_oof, self.flag_.oof_proba_])
+        # The labels those probabilities answer (-1: unknown box), so that a precision/coverage
+        # table needs no copy of the training cases (a retrained model's include confirmations).
+        self.oof_truth_ = Y.astype(np.int8)
         # Confident-learning thresholds: the mean out-of-fold probability a label gets when it is
         # truly ticked. A ticked box far below its label's mean is a suspect (the QA audit).
         self.confident_thresholds_ = np.array(
@@ -225,6 +228,13 @@ class MotivoModel(BaseEstimator):
         """(training cases x labels) the out-of-fold probabilities its thresholds were tuned on."""
         check_is_fitted(self, "oof_proba_")
         return self.oof_proba_
+
+    @property
+    def oof_truth(self) -> np.ndarray | None:
+        """(training cases x labels) 1/0/-1 (unknown) beside oof_probabilities; None for a model
+        fitted before it was kept."""
+        check_is_fitted(self, "oof_proba_")
+        return getattr(self, "oof_truth_", None)
 
     @property
     def oof_folds(self) -> str:

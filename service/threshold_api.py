@@ -7,12 +7,19 @@ from flask import g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 
-from service import thresholds
+from service import deadline, thresholds
 from service.api import serving_model
 from service.auth import init_blueprint, require_role
+from service.confirmed_thresholds import (
+    MIN_FORMS,
+    MIN_POSITIVES,
+    confirmed_scores,
+    merge_table,
+    resolve_on_confirmations,
+)
 from service.errors import error_response as error
 from service.schemas import ErrorResponse
-from training.corpus import load_split
+from service.state import current_state
 from training.threshold_policy import PolicyError, resolve, undo, validate, write_policy
 from training.threshold_table import TableUnavailable, precision_table
 
@@ -45,13 +52,22 @@ class PolicyRequest(BaseModel):
     )
 
 
+SCORING_CPU_SECONDS = 30.0  # the serving model scores up to 3,000 confirmed forms, once per count
+
+
+def _scores(loaded):
+    deadline.extend(SCORING_CPU_SECONDS)
+    return confirmed_scores(current_state().engine, loaded)
+
+
 def _state() -> dict:
     loaded = serving_model()
     model, off, policy = thresholds.holder().applied(loaded)
     try:
-        table, table_error = precision_table(loaded.model, load_split("train")), None
+        table, table_error = precision_table(loaded.model, thresholds.training_cases(loaded.model)), None
     except (TableUnavailable, OSError, ValueError) as problem:
         table, table_error = None, str(problem)
+    table, sources = merge_table(table, _scores(loaded), loaded.model.labels)
     return {
         "model_version": loaded.version,
         "policy": policy,
@@ -63,14 +79,17 @@ def _state() -> dict:
         ),
         "switched_off": sorted(off),
         "table": table,
+        "table_sources": sources,
+        "table_minimum": {"confirmed_forms": MIN_FORMS, "confirmed_positives": MIN_POSITIVES},
         "table_error": table_error,
     }
 
 
 @threshold_api.get("/thresholds", responses={200: ThresholdsResponse})
 def get_thresholds():
-    """Thresholds in force, the policy, and per label precision/recall/coverage by threshold
-    (out-of-fold probabilities of the training cases)."""
+    """Thresholds in force, the policy, and per label precision/recall/coverage by threshold: from
+    the forms confirmed while this model served once the label has 200 of them with 30 ticked
+    (`table_sources` says which), else from out-of-fold probabilities of the training cases."""
     return jsonify(_state())
 
 
@@ -83,7 +102,9 @@ def put_thresholds(body: PolicyRequest):
     loaded = serving_model()
     try:
         policy = validate(request.get_json(), loaded.model.labels)
-        resolve(policy, loaded.model, load_split("train"))  # a target the table cannot serve is refused now
+        policy = resolve_on_confirmations(policy, _scores(loaded), loaded.model.labels)
+        # a target the out-of-fold table cannot serve is refused now, not in every worker later
+        resolve(policy, loaded.model, thresholds.training_cases(loaded.model), loaded.version)
         write_policy(policy, g.token_name, loaded.model.labels, thresholds.holder().root)
     except (PolicyError, TableUnavailable) as problem:
         return error(422, str(problem), [{"field": "body", "problem": str(problem)}])

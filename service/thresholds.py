@@ -61,13 +61,18 @@ class PolicyHolder:
             policy = read_policy(model.labels, self.root)
             if policy is None:
                 return model, frozenset(), None
-            changes, off = resolve(policy, model, load_split("train"))
+            changes, off = resolve(policy, model, training_cases(model), loaded.version)
         except (PolicyError, TableUnavailable, OSError, ValueError) as error:
             # A bad policy file is refused (logged); the model's own thresholds serve.
             log.error("threshold policy refused", extra={"error": str(error)})
             return model, frozenset(), None
         log.info("threshold policy applied", extra={"version": loaded.version, "changed": sorted(changes)})
         return (model.with_thresholds(changes) if changes else model), frozenset(off), policy
+
+
+def training_cases(model: Any) -> list[dict[str, Any]] | None:
+    """The corpus train split, for a model that keeps no out-of-fold labels of its own."""
+    return load_split("train") if model.oof_truth is None else None
 
 
 def switch_off(suggestion: dict[str, Any], off: frozenset[str]) -> dict[str, Any]:

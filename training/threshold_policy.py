@@ -6,9 +6,19 @@ unpickled), every change a history event (who, when, before, after), undoable.
                 "valores": {"mode": "sugerir"}}}
 
 Per label, its own rule, else "all", else the model's own threshold. A rule is one of
-`target_precision` (the lowest threshold reaching it on out-of-fold probabilities),
+`target_precision` (the lowest threshold reaching it: on the forms confirmed while the model
+served, once a label has enough of them, else on its out-of-fold probabilities),
 `threshold` (in (0, 1)), or `mode`: "sugerir" (the model's own threshold) or "desligado" (never
 suggested nor shown as possible).
+
+Thresholds found on confirmed forms are computed when the policy is saved and kept in it, with
+the model version they belong to, so every worker applies the same numbers without reading the
+database:
+
+    "resolved": {"model_version": "20261207-153347", "forms": 812,
+                 "thresholds": {"glosas": 0.41}}
+
+For another model version they are ignored (its out-of-fold probabilities serve).
 """
 
 from __future__ import annotations
@@ -48,14 +58,37 @@ def _rule(where: str, rule: Any) -> dict[str, Any]:
     raise PolicyError(f"{where}: unknown rule {key!r} (target_precision, threshold or mode)")
 
 
+def _resolved(block: Any, labels: Sequence[str]) -> dict[str, Any]:
+    if not isinstance(block, dict) or set(block) != {"model_version", "forms", "thresholds"}:
+        raise PolicyError("resolved: an object with model_version, forms and thresholds")
+    version, forms, thresholds = block["model_version"], block["forms"], block["thresholds"]
+    if not isinstance(version, str) or not version or len(version) > 100:
+        raise PolicyError("resolved.model_version: a version name")
+    if isinstance(forms, bool) or not isinstance(forms, int) or forms < 0:
+        raise PolicyError("resolved.forms: a count of forms")
+    if not isinstance(thresholds, dict):
+        raise PolicyError("resolved.thresholds: an object {code: threshold}")
+    for code, value in thresholds.items():
+        if code not in labels:
+            raise PolicyError(f"resolved.thresholds.{code}: unknown label")
+        _rule(f"resolved.thresholds.{code}", {"threshold": value})
+    return {
+        "model_version": version,
+        "forms": forms,
+        "thresholds": {k: float(v) for k, v in thresholds.items()},
+    }
+
+
 def validate(document: Any, labels: Sequence[str]) -> dict[str, Any]:
     """The policy, normalised; PolicyError naming the first problem."""
     if not isinstance(document, dict):
         raise PolicyError("the policy must be a JSON object")
-    unknown = set(document) - {"all", "labels"}
+    unknown = set(document) - {"all", "labels", "resolved"}
     if unknown:
-        raise PolicyError(f"unknown keys {sorted(unknown)}: only 'all' and 'labels'")
+        raise PolicyError(f"unknown keys {sorted(unknown)}: only 'all', 'labels' and 'resolved'")
     policy: dict[str, Any] = {"labels": {}}
+    if document.get("resolved") is not None:
+        policy["resolved"] = _resolved(document["resolved"], labels)
     if document.get("all") is not None:
         policy["all"] = _rule("all", document["all"])
     per_label = document.get("labels") or {}
@@ -114,14 +147,20 @@ def undo(by: str, labels: Sequence[str], root: Path | None = None) -> dict[str, 
 
 
 def resolve(
-    policy: dict[str, Any], model: Any, cases: Sequence[dict[str, Any]]
+    policy: dict[str, Any],
+    model: Any,
+    cases: Sequence[dict[str, Any]] | None = None,
+    version: str | None = None,
 ) -> tuple[dict[str, float], set[str]]:
-    """(thresholds to set, labels switched off) for `model`; `cases` are the cases it was trained
-    on, read only when a rule targets a precision."""
+    """(thresholds to set, labels switched off) for `model` (registry `version`). A precision
+    target takes the threshold resolved on confirmed forms for this version, else the model's
+    out-of-fold probabilities (`cases`: its training cases, for a model that keeps no labels)."""
     from training.threshold_table import oof_labels, threshold_for_precision
 
     changes: dict[str, float] = {}
     off: set[str] = set()
+    resolved = policy.get("resolved") or {}
+    confirmed = resolved.get("thresholds", {}) if version and resolved.get("model_version") == version else {}
     oof = None
     for column, code in enumerate(model.labels):
         rule = policy["labels"].get(code) or policy.get("all")
@@ -131,6 +170,8 @@ def resolve(
             off.add(code)
         elif "threshold" in rule:
             changes[code] = rule["threshold"]
+        elif code in confirmed:
+            changes[code] = confirmed[code]
         else:
             oof = oof if oof is not None else oof_labels(model, cases)
             changes[code] = threshold_for_precision(

@@ -1,5 +1,6 @@
-"""Per label, what each threshold would give, from the model's out-of-fold probabilities on the
-cases it was trained on: precision, recall and coverage (share of cases suggested)."""
+"""Per label, what each threshold would give: precision, recall and coverage (share of cases
+suggested), from probabilities the model gave cases it was not fitted on: its out-of-fold
+probabilities on its training cases, or its probabilities on forms confirmed while it served."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ class TableUnavailable(ValueError):
     """The out-of-fold probabilities do not belong to these cases."""
 
 
-def oof_labels(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """(true labels, out-of-fold probabilities) of the training cases, checked to belong together:
-    each label's mean out-of-fold probability where it is ticked must be the model's
-    confident threshold (which fit computed from exactly these rows)."""
+def oof_labels(
+    model: MotivoModel, cases: Sequence[dict[str, Any]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(true labels, out-of-fold probabilities) of the model's training cases. A model keeps its
+    labels beside them; for an older one they are rebuilt from `cases`, checked to belong: each
+    label's mean out-of-fold probability where it is ticked must be the model's confident
+    threshold (which fit computed from exactly these rows)."""
     proba = np.asarray(model.oof_probabilities)
+    if model.oof_truth is not None:
+        return np.asarray(model.oof_truth), proba
+    if cases is None:
+        raise TableUnavailable("the model keeps no out-of-fold labels and no training cases were given")
     if len(cases) != len(proba):
         raise TableUnavailable(f"the model was fitted on {len(proba)} cases, not these {len(cases)}")
     truth = label_matrix(cases, list(model.reason_codes))
@@ -33,6 +41,12 @@ def oof_labels(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> tuple[np.
     return truth, proba
 
 
+def _known(truth: np.ndarray, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows where the box is known (an older form's missing box is -1)."""
+    keep = truth >= 0
+    return truth[keep], proba[keep]
+
+
 def _figures(truth: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, Any]:
     chosen = proba >= threshold
     hits = int((chosen & (truth == 1)).sum())
@@ -40,22 +54,31 @@ def _figures(truth: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str
         "threshold": threshold,
         "precision": round(hits / chosen.sum(), 4) if chosen.any() else None,
         "recall": round(hits / truth.sum(), 4) if truth.any() else None,
-        "coverage": round(float(chosen.mean()), 4),
+        "coverage": round(float(chosen.mean()), 4) if len(chosen) else None,
     }
 
 
-def precision_table(model: MotivoModel, cases: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def label_table(truth: np.ndarray, proba: np.ndarray) -> list[dict[str, Any]]:
+    """One label's precision, recall and coverage at each threshold of GRID."""
+    truth, proba = _known(truth, proba)
+    return [_figures(truth, proba, t) for t in GRID]
+
+
+def precision_table(
+    model: MotivoModel, cases: Sequence[dict[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
     truth, proba = oof_labels(model, cases)
-    return {
-        code: [_figures(truth[:, j], proba[:, j], t) for t in GRID] for j, code in enumerate(model.labels)
-    }
+    return {code: label_table(truth[:, j], proba[:, j]) for j, code in enumerate(model.labels)}
 
 
 def threshold_for_precision(truth: np.ndarray, proba: np.ndarray, target: float) -> float:
-    """The lowest threshold whose out-of-fold precision reaches `target` (most coverage at that
-    precision); 0.99 when none does."""
-    for threshold in np.unique(proba):
-        chosen = proba >= threshold
-        if chosen.any() and (truth[chosen] == 1).mean() >= target and 0 < threshold < 1:
-            return round(float(threshold), 4)
-    return 0.99
+    """The lowest threshold whose precision reaches `target` (most coverage at that precision);
+    0.99 when none does."""
+    truth, proba = _known(truth, proba)
+    order = np.argsort(proba, kind="stable")
+    p, hit = proba[order], truth[order] == 1
+    # Choosing "p >= p[i]" keeps rows i.. of the sorted order: their precision, for every i at once.
+    precision = np.cumsum(hit[::-1])[::-1] / np.arange(len(p), 0, -1)
+    first = np.r_[True, p[1:] != p[:-1]] if len(p) else np.zeros(0, bool)
+    reached = np.flatnonzero(first & (p > 0) & (p < 1) & (precision >= target))
+    return round(float(p[reached[0]]), 4) if len(reached) else 0.99

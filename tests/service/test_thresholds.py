@@ -6,11 +6,15 @@ import time
 
 import pytest
 
+from model.masking import mask
 from model.motivo_model import label_matrix
 from service import db
+from service.confirmations import store_confirmation
+from service.confirmed_thresholds import MIN_FORMS, MIN_POSITIVES
 from tests.service.conftest import start_live_server
 from training import registry
 from training.corpus import load_split
+from training.threshold_table import label_table, threshold_for_precision
 
 CASE = {
     "observations": [
@@ -104,3 +108,62 @@ def test_a_bad_policy_is_refused_and_nothing_changes(server):
         assert status == 422, (policy, answer)
     assert server.call("GET", "/v1/thresholds")[1]["policy"] is None
     assert not [e for e in registry.history(server.registry) if e.get("event") == "thresholds"]
+
+
+def test_labels_with_enough_confirmed_forms_take_their_table_and_targets_from_them(server, trained):
+    model, version = trained["model"], trained["version"]
+    engine = db.make_engine(server.env["MOTIVO_DATABASE_URL"])
+    full = [c for c in load_split("test", trained["data"]) if c.get("kind") != "short_note"]
+    with_glosas = [c for c in full if "glosas" in c["reasons"]][:40]
+    cases = with_glosas + [c for c in full if "glosas" not in c["reasons"]][:MIN_FORMS]
+    for i, case in enumerate(cases):
+        store_confirmation(
+            engine,
+            confirmed_by="agente.live",
+            observations=case["observations"],
+            general_note=case["general_note"],
+            model_version=version,
+            suggested_reasons=[],
+            suggested_flag=False,
+            reasons=case["reasons"],
+            judicializacao=case["judicializacao"],
+            form_id=f"F-{i}",
+        )
+    masked = [
+        {"observations": [mask(o) for o in c["observations"]], "general_note": mask(c["general_note"])}
+        for c in cases
+    ]
+    truth, proba = label_matrix(cases, list(model.reason_codes)), model.predict_proba(masked)
+    glosas = model.labels.index("glosas")
+    assert truth[:, glosas].sum() >= MIN_POSITIVES  # the premise: glosas has enough, obito not
+    obito = model.labels.index("obito")
+    assert truth[:, obito].sum() < MIN_POSITIVES
+
+    answer = server.call("GET", "/v1/thresholds")[1]
+    assert answer["table_sources"]["glosas"] == {
+        "source": "confirmations",
+        "confirmed_forms": len(cases),
+        "confirmed_positives": int(truth[:, glosas].sum()),
+    }
+    assert answer["table"]["glosas"] == label_table(truth[:, glosas], proba[:, glosas])
+    assert answer["table_sources"]["obito"]["source"] == "out_of_fold"
+    assert answer["table"]["obito"] == label_table(
+        model.oof_truth[:, obito], model.oof_probabilities[:, obito]
+    )
+
+    status, answer = server.call(
+        "PUT", "/v1/thresholds", {"all": {"target_precision": 0.9}}, token=server.admin
+    )
+    assert status == 200, answer
+    on_confirmed = threshold_for_precision(truth[:, glosas], proba[:, glosas], 0.9)
+    assert answer["policy"]["resolved"]["model_version"] == version
+    assert answer["policy"]["resolved"]["thresholds"]["glosas"] == on_confirmed
+    assert "obito" not in answer["policy"]["resolved"]["thresholds"]
+    out_of_fold = threshold_for_precision(model.oof_truth[:, obito], model.oof_probabilities[:, obito], 0.9)
+    # every worker applies the same numbers, read from the policy file alone
+    _eventually(
+        lambda: all(
+            (a["thresholds"]["glosas"], a["thresholds"]["obito"]) == (on_confirmed, out_of_fold)
+            for a in (server.call("GET", "/v1/thresholds")[1] for _ in range(6))
+        )
+    )

@@ -74,14 +74,19 @@ def test_the_console_walks_through_at_desktop_and_tablet_widths(server, width):
             "document.documentElement.scrollWidth <= window.innerWidth"
         )  # no sideways scroll
 
-        page.get_by_label("Modo de Glosas").select_option("desligado")
+        row = page.locator("#thresholds tbody tr", has_text="Glosas")
+        assert "(treino (fora da dobra))" in row.locator("td").nth(3).inner_text()  # 3 confirmations: too few
+        page.get_by_label("Regra de Glosas", exact=True).select_option("desligado")
+        page.get_by_label("Regra de Aposentou", exact=True).select_option("threshold")
+        page.get_by_label("Valor da regra de Aposentou").fill("0.7")
         page.get_by_role("button", name="Salvar limiares").click()
         page.get_by_text("Limiares salvos").wait_for(timeout=15_000)
-        assert registry.history(server.registry)[-1]["after"] == {"labels": {"glosas": {"mode": "desligado"}}}
-        assert (
-            page.locator("#thresholds tbody tr", has_text="Glosas").locator("td").nth(1).inner_text()
-            == "desligado"
-        )
+        assert registry.history(server.registry)[-1]["after"] == {
+            "labels": {"glosas": {"mode": "desligado"}, "aposentou": {"threshold": 0.7}}
+        }
+        assert row.locator("td").nth(1).inner_text() == "desligado"
+        aposentou = page.locator("#thresholds tbody tr", has_text="Aposentou")
+        assert aposentou.locator("td").nth(1).inner_text() == "0.70"
         page.get_by_role("button", name="Desfazer última mudança").click()
         page.get_by_text("Última mudança desfeita").wait_for(timeout=15_000)
         assert registry.history(server.registry)[-1]["reason"] == "undo"

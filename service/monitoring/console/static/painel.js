@@ -146,26 +146,65 @@
     $("shadow-promote").hidden = false;
   }
 
+  const RULES = [["", "padrão do modelo"], ["sugerir", "sugerir"], ["desligado", "desligado"],
+                 ["target_precision", "precisão-alvo"], ["threshold", "limiar fixo"]];
+  const SOURCES = { confirmations: "confirmados", out_of_fold: "treino (fora da dobra)" };
+
+  // What the table says at the threshold in force: the grid row at or just under it.
+  function atThreshold(rows, threshold) {
+    const under = (rows || []).filter((r) => r.threshold <= threshold + 1e-9);
+    return under.length ? under[under.length - 1] : null;
+  }
+
   function drawThresholds(answer) {
     const body = $("thresholds").tBodies[0];
     body.replaceChildren();
     const policy = answer.policy || { labels: {} };
     $("target-all").value = policy.all && policy.all.target_precision ? policy.all.target_precision : "";
     Object.keys(answer.thresholds).forEach((code) => {
+      const name = labelsText[code] || code;
       const row = body.insertRow();
-      row.insertCell().textContent = labelsText[code] || code;
-      row.insertCell().textContent = answer.switched_off.includes(code) ? "desligado" : answer.thresholds[code].toFixed(2);
+      const off = answer.switched_off.includes(code);
+      row.insertCell().textContent = name;
+      row.insertCell().textContent = off ? "desligado" : answer.thresholds[code].toFixed(2);
       row.insertCell().textContent = answer.model_thresholds[code].toFixed(2);
+      const figures = off ? null : atThreshold((answer.table || {})[code], answer.thresholds[code]);
+      const source = (answer.table_sources || {})[code];
+      row.insertCell().textContent = figures
+        ? `${pct(figures.precision)} · ${pct(figures.coverage)} (${SOURCES[source && source.source] || "—"})`
+        : "—";
       const select = document.createElement("select");
       select.id = `mode-${code}`; select.dataset.code = code;
-      select.setAttribute("aria-label", `Modo de ${labelsText[code] || code}`);
-      [["", "padrão"], ["sugerir", "sugerir"], ["desligado", "desligado"]].forEach(([value, text]) => {
+      select.setAttribute("aria-label", `Regra de ${name}`);
+      RULES.forEach(([value, text]) => {
         const option = document.createElement("option"); option.value = value; option.textContent = text; select.append(option);
       });
-      const own = policy.labels[code];
-      select.value = own && own.mode ? own.mode : "";
-      row.insertCell().append(select);
+      const value = document.createElement("input");
+      value.type = "number"; value.min = "0.01"; value.max = "0.99"; value.step = "0.01"; value.id = `value-${code}`;
+      value.setAttribute("aria-label", `Valor da regra de ${name}`);
+      const own = policy.labels[code] || {};
+      select.value = own.mode || (own.target_precision ? "target_precision" : own.threshold ? "threshold" : "");
+      value.value = own.target_precision || own.threshold || "";
+      const toggle = () => { value.hidden = !["target_precision", "threshold"].includes(select.value); };
+      select.addEventListener("change", toggle); toggle();
+      const cell = row.insertCell(); cell.className = "rule"; cell.append(select, value);
     });
+  }
+
+  function policyFromForm() {
+    const policy = { labels: {} };
+    const target = parseFloat($("target-all").value);
+    if (!Number.isNaN(target)) policy.all = { target_precision: target };
+    document.querySelectorAll("#thresholds select").forEach((select) => {
+      const code = select.dataset.code, rule = select.value;
+      if (rule === "sugerir" || rule === "desligado") policy.labels[code] = { mode: rule };
+      if (rule === "target_precision" || rule === "threshold") {
+        const number = parseFloat($(`value-${code}`).value);
+        if (Number.isNaN(number)) throw new Error(`informe o valor da regra de ${labelsText[code] || code}`);
+        policy.labels[code] = { [rule]: number };
+      }
+    });
+    return policy;
   }
 
   function drawTimeline(answer) {
@@ -207,14 +246,8 @@
   $("token-change").addEventListener("click", showTokenPanel);
   $("thresholds-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const policy = { labels: {} };
-    const target = parseFloat($("target-all").value);
-    if (!Number.isNaN(target)) policy.all = { target_precision: target };
-    document.querySelectorAll("#thresholds select").forEach((select) => {
-      if (select.value) policy.labels[select.dataset.code] = { mode: select.value };
-    });
     try {
-      drawThresholds(await call("PUT", "/v1/thresholds", policy));
+      drawThresholds(await call("PUT", "/v1/thresholds", policyFromForm()));
       $("thresholds-result").textContent = "Limiares salvos: valem em todos os servidores em segundos.";
       drawTimeline(await call("GET", "/v1/monitoring/timeline"));
     } catch (error) { $("thresholds-result").textContent = `Não foi possível salvar: ${error.message}`; }

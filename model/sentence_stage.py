@@ -52,12 +52,14 @@ def fit_stage(whole: np.ndarray, best: np.ndarray, Y: np.ndarray, learnable: np.
         if not learnable[j]:
             params[j] = [1.0, 0.0, 0.0]
             continue
+        known = Y[:, j] >= 0  # -1: a box the case's form did not print, not a third class
+        y = Y[known, j]
         fitted = LogisticRegression(C=1e4, max_iter=1000).fit(
-            np.column_stack([whole[:, j], best[:, j]]), Y[:, j]
+            np.column_stack([whole[known, j], best[known, j]]), y
         )
         a, b = fitted.coef_[0]
         if b <= 0 or a < 0:
-            platt = LogisticRegression(C=1e4).fit(whole[:, j : j + 1], Y[:, j])
+            platt = LogisticRegression(C=1e4).fit(whole[known, j : j + 1], y)
             params[j] = [platt.coef_[0, 0], 0.0, platt.intercept_[0]]
         else:
             params[j] = [a, b, fitted.intercept_[0]]

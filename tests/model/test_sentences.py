@@ -115,3 +115,17 @@ def test_an_unknown_sentence_mode_is_refused():
         MotivoModel(reason_codes=load_taxonomy().reason_codes, flag_code="f", sentences="all").fit(
             synthetic_cases(), label_matrix(synthetic_cases(), load_taxonomy().reason_codes)
         )
+
+
+def test_the_second_stage_leaves_out_boxes_a_form_did_not_print():
+    from model.sentence_stage import fit_stage
+
+    rng = np.random.default_rng(0)
+    whole, best = rng.normal(size=(200, 1)), rng.normal(size=(200, 1))
+    y = (whole[:, 0] + best[:, 0] > 0).astype(int)
+    unknown = y.copy()
+    unknown[::4] = -1  # an older form's box: neither ticked nor unticked
+    fitted = fit_stage(whole, best, unknown[:, None], np.array([True]))
+    known = unknown >= 0
+    alone = fit_stage(whole[known], best[known], y[known, None], np.array([True]))
+    assert np.allclose(fitted, alone)  # as if those rows were not there, not a third class

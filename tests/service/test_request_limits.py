@@ -78,6 +78,21 @@ def test_a_budget_overrun_swallowed_once_still_stops_the_request(settings, monke
     assert response.status_code == 503 and len(fired) >= 2
 
 
+def test_the_keepers_drift_figures_get_more_cpu_than_an_agents_request(settings):
+    # Summarising the training texts takes seconds of CPU on a worker's first call: the monitoring
+    # endpoint (an admin or QA token, no input beyond a day count) extends its own budget.
+    from service import db
+    from service.monitoring import drift_report
+
+    drift_report.training_profile.cache_clear()
+    app = create_app(replace(settings, request_cpu_seconds=0.05))
+    engine = app.extensions["motivo"].engine
+    keeper = {"Authorization": f"Bearer {db.create_token(engine, 'guardiao', role='admin')}"}
+    client = app.test_client()
+    assert client.get("/v1/monitoring?days=3", headers=keeper).status_code == 200
+    assert drift_report.training_profile.cache_info().currsize == 1  # the heavy part did run
+
+
 @pytest.fixture
 def recycling_server(trained, tmp_path, database_url):
     server = start_live_server(

@@ -75,7 +75,7 @@ def test_the_console_walks_through_at_desktop_and_tablet_widths(server, width):
         )  # no sideways scroll
 
         row = page.locator("#thresholds tbody tr", has_text="Glosas")
-        assert "(treino (fora da dobra))" in row.locator("td").nth(3).inner_text()  # 3 confirmations: too few
+        assert "(treino, fora da dobra)" in row.locator("td").nth(3).inner_text()  # 3 confirmations: too few
         page.get_by_label("Regra de Glosas", exact=True).select_option("desligado")
         page.get_by_label("Regra de Aposentou", exact=True).select_option("threshold")
         page.get_by_label("Valor da regra de Aposentou").fill("0.7")

@@ -148,7 +148,7 @@
 
   const RULES = [["", "padrão do modelo"], ["sugerir", "sugerir"], ["desligado", "desligado"],
                  ["target_precision", "precisão-alvo"], ["threshold", "limiar fixo"]];
-  const SOURCES = { confirmations: "confirmados", out_of_fold: "treino (fora da dobra)" };
+  const SOURCES = { confirmations: "confirmados", out_of_fold: "treino, fora da dobra" };
 
   // What the table says at the threshold in force: the grid row at or just under it.
   function atThreshold(rows, threshold) {

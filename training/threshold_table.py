@@ -81,4 +81,5 @@ def threshold_for_precision(truth: np.ndarray, proba: np.ndarray, target: float)
     precision = np.cumsum(hit[::-1])[::-1] / np.arange(len(p), 0, -1)
     first = np.r_[True, p[1:] != p[:-1]] if len(p) else np.zeros(0, bool)
     reached = np.flatnonzero(first & (p > 0) & (p < 1) & (precision >= target))
-    return round(float(p[reached[0]]), 4) if len(reached) else 0.99
+    # Not rounded: a threshold rounded up would leave out the very case that reaches the target.
+    return float(p[reached[0]]) if len(reached) else 0.99

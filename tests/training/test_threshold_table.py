@@ -19,7 +19,7 @@ def _lowest_reaching(truth, proba, target):
     for threshold in np.unique(proba):
         chosen = proba >= threshold
         if (truth[chosen] == 1).mean() >= target and 0 < threshold < 1:
-            return round(float(threshold), 4)
+            return float(threshold)
     return 0.99
 
 

@@ -1,0 +1,56 @@
+"""The typing simulation on the TEST split, for registry versions side by side.
+
+Each full test case is cut at 25/50/75 % of its words (as while an agent types) and suggested for;
+precision, recall and confident false suggestions per 100 inputs are printed per cut, over every
+test batch and over the older ones (t1-t5). compare_variants.py gives the same simulation out of
+fold on the train split; this one compares models trained on different corpora on the same text.
+
+    .venv/bin/python tests/benchmarks/typing_on_test.py VERSION [VERSION ...]
+    MOTIVO_MODEL_DIR=/tmp/other-registry .venv/bin/python tests/benchmarks/typing_on_test.py VERSION
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[2]))
+
+from model.cases import is_short_note, truncate_case
+from model.motivo_model import label_matrix
+from training import registry
+from training.corpus import load_split
+from training.metrics import suggested_sets
+from training.partial_notes import typing_cut_metrics
+
+CUTS = (0.25, 0.5, 0.75)
+OLDER = ("t1", "t2", "t3", "t4", "t5")
+
+
+def typing_figures(model, cases: list[dict]) -> list[str]:
+    codes = list(model.reason_codes)
+    truth = label_matrix(cases, codes)
+    out = []
+    for cut in CUTS:
+        proba = model.predict_proba([truncate_case(c, cut) for c in cases])
+        chosen = suggested_sets(proba, model.decision_thresholds)
+        figures = typing_cut_metrics(truth, proba[:, :-1], chosen[:, :-1], chosen[:, -1])
+        out.append(
+            f"{cut:.0%}: precision {figures['precision']:.3f} recall {figures['recall']:.3f} "
+            f"confident false/100 {figures['confident_false_per_100']:.2f}"
+        )
+    return out
+
+
+def main(versions: list[str]) -> None:
+    full = [c for c in load_split("test") if not is_short_note(c)]
+    older = [c for c in full if c.get("batch", "")[:2] in OLDER]
+    for version in versions:
+        model = registry.load(version).model
+        print(f"== {version}")
+        for name, cases in (("all test batches", full), ("t1-t5", older)):
+            print(f"  {name} ({len(cases)} cases): " + " | ".join(typing_figures(model, cases)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or [registry.current_version()])

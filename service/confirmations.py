@@ -166,6 +166,37 @@ def _latest_agent_confirmations(engine: Engine) -> Iterator[dict[str, Any]]:
             yield _as_case(row)
 
 
+def agent_confirmations(
+    engine: Engine,
+    since: datetime | None = None,
+    model_version: str | None = None,
+    newest: int | None = None,
+) -> list[dict[str, Any]]:
+    """Per form, the latest confirmation an agent made (what the model suggested and the agent
+    ticked, on text the serving version never trained on), oldest first; forms whose texts were
+    erased are left out. `newest`: only that many, the most recent."""
+    c = confirmations
+    latest = select(func.max(c.c.id).label("id")).where(c.c.role == "agent").group_by(c.c.form_id).subquery()
+    query = select(c).join(latest, c.c.id == latest.c.id)
+    if since is not None:
+        query = query.where(c.c.created_at >= since)
+    if model_version is not None:
+        query = query.where(c.c.model_version == model_version)
+    query = query.order_by(c.c.id.desc())
+    if newest is not None:
+        query = query.limit(newest)
+    with engine.connect() as connection:
+        cases = [_as_case(row) for row in connection.execute(query)]
+    return [case for case in reversed(cases) if case["general_note"] or any(case["observations"])]
+
+
+def confirmations_fingerprint(engine: Engine) -> tuple[int, int | None]:
+    """(rows, newest id) of the confirmations table: what changes when a confirmation arrives."""
+    with engine.connect() as connection:
+        count, newest = connection.execute(select(func.count(), func.max(confirmations.c.id))).one()
+    return int(count), newest
+
+
 def confirmation_stats(engine: Engine) -> dict[str, Any]:
     """How often agents accepted the suggestions, overall and per label.
 

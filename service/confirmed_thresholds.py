@@ -1,46 +1,51 @@
 """The precision/coverage table from the forms agents confirmed, once a label has enough of them.
 
-The serving model scores the latest confirmation of every form confirmed while it served (it
-was trained before, so these forms are out of sample for it); per label, when at least
-MIN_FORMS such forms hold MIN_POSITIVES where the box was ticked, its table and its precision
-targets come from them instead of the out-of-fold probabilities of the training cases. 30
-positives put a precision of 0.9 within about ±0.11 (95 %): coarse, but it is the operator's own
-traffic; under that the out-of-fold table is the better estimate.
+The serving model scores each form's latest agent confirmation made while it served (it was
+trained before, so these forms are out of sample for it; a QA decision on an audited file may
+concern text it was trained on, so those are left out, as are forms whose texts were erased).
+Per label, when at least MIN_FORMS such forms hold MIN_POSITIVES where the box was ticked, its
+table and its precision targets come from them instead of the out-of-fold probabilities of the
+training cases. 30 positives put a precision of 0.9 within about ±0.11 (95 %): coarse, but it
+is the operator's own traffic; under that the out-of-fold table is the better estimate. A box
+the form did not print (the older form's) is unknown, never "not ticked".
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from model.motivo_model import label_matrix
-from service.confirmations import latest_confirmations
-from service.db import confirmations
+from service.confirmations import agent_confirmations, confirmations_fingerprint
+from training.known_labels import known_label_matrix
 from training.registry import LoadedModel
-from training.threshold_table import label_table, threshold_for_precision
+from training.threshold_table import label_figures, label_table, threshold_for_precision
 
 MIN_FORMS = 200
 MIN_POSITIVES = 30
-MAX_FORMS = 3_000  # the newest ones: scoring them takes a few seconds, once per confirmation count
+MAX_FORMS = 3_000  # the newest ones: scoring them takes seconds, so at most once per REUSE_SECONDS
+REUSE_SECONDS = 300.0  # a worker rescoring at every confirmation would spend its day doing it
 
 
 @dataclass(frozen=True)
 class ConfirmedScores:
     version: str
-    truth: np.ndarray  # forms x labels, 1/0
+    truth: np.ndarray  # forms x labels, 1 / 0 / -1 (a box the form did not print)
     proba: np.ndarray  # forms x labels, the serving model's probabilities
 
     @property
     def forms(self) -> int:
         return len(self.truth)
 
+    def positives(self, column: int) -> int:
+        return int((self.truth[:, column] == 1).sum()) if self.forms else 0
+
     def enough(self, column: int) -> bool:
-        return self.forms >= MIN_FORMS and int(self.truth[:, column].sum()) >= MIN_POSITIVES
+        return self.forms >= MIN_FORMS and self.positives(column) >= MIN_POSITIVES
 
 
 _cache: dict[str, Any] = {}
@@ -48,24 +53,26 @@ _lock = threading.Lock()
 
 
 def confirmed_scores(engine: Engine, loaded: LoadedModel) -> ConfirmedScores:
-    """The serving model's probabilities on the forms confirmed while it served (cached until a
-    confirmation arrives or the model changes)."""
-    with engine.connect() as connection:
-        count, newest = connection.execute(select(func.count(), func.max(confirmations.c.id))).one()
-    key = (loaded.version, count, newest)
+    """The serving model's probabilities on the forms confirmed while it served; reused until
+    the model changes, or a confirmation arrived and REUSE_SECONDS passed."""
+    fingerprint = confirmations_fingerprint(engine)
     with _lock:
-        if _cache.get("key") == key:
-            return _cache["scores"]
-    cases = [c for c in latest_confirmations(engine) if c["model_version"] == loaded.version][-MAX_FORMS:]
+        cached = _cache.get(loaded.version)
+        if cached and (
+            cached["fingerprint"] == fingerprint or time.monotonic() - cached["at"] < REUSE_SECONDS
+        ):
+            return cached["scores"]
+    cases = agent_confirmations(engine, model_version=loaded.version, newest=MAX_FORMS)
     model = loaded.model
     width = len(model.labels)
     scores = ConfirmedScores(
         version=loaded.version,
-        truth=label_matrix(cases, list(model.reason_codes)) if cases else np.zeros((0, width), int),
+        truth=known_label_matrix(cases, list(model.reason_codes)) if cases else np.zeros((0, width), int),
         proba=model.predict_proba(cases) if cases else np.zeros((0, width)),
     )
     with _lock:
-        _cache.update(key=key, scores=scores)
+        _cache.clear()  # one model serves: older versions' scores are of no use
+        _cache[loaded.version] = {"fingerprint": fingerprint, "at": time.monotonic(), "scores": scores}
     return scores
 
 
@@ -77,12 +84,30 @@ def merge_table(
     merged = dict(table or {})
     sources = {}
     for column, code in enumerate(labels):
-        positives = int(scores.truth[:, column].sum()) if scores.forms else 0
         if scores.enough(column):
             merged[code] = label_table(scores.truth[:, column], scores.proba[:, column])
-        source = "confirmations" if scores.enough(column) else "out_of_fold"
-        sources[code] = {"source": source, "confirmed_forms": scores.forms, "confirmed_positives": positives}
+        sources[code] = {
+            "source": "confirmations" if scores.enough(column) else "out_of_fold",
+            "confirmed_forms": scores.forms,
+            "confirmed_positives": scores.positives(column),
+        }
     return (merged or None), sources
+
+
+def figures_in_force(
+    oof: tuple[np.ndarray, np.ndarray] | None, scores: ConfirmedScores, thresholds: np.ndarray
+) -> list[dict[str, Any] | None]:
+    """Per label column, precision, recall and coverage at the threshold in force, on the same
+    source as its table (None when neither source is available)."""
+    out = []
+    for column, threshold in enumerate(thresholds):
+        if scores.enough(column):
+            out.append(label_figures(scores.truth[:, column], scores.proba[:, column], float(threshold)))
+        elif oof is not None:
+            out.append(label_figures(oof[0][:, column], oof[1][:, column], float(threshold)))
+        else:
+            out.append(None)
+    return out
 
 
 def resolve_on_confirmations(

@@ -42,7 +42,8 @@ def _on_main_thread() -> bool:
 def extend(cpu_seconds: float) -> None:
     """Give the running request `cpu_seconds` more CPU from now: for the few authenticated
     endpoints whose work is known to be heavy (the keeper's drift figures), never for input."""
-    if g.get("cpu_timer"):
+    # Never shorter than what is left of the request's own budget.
+    if g.get("cpu_timer") and signal.getitimer(signal.ITIMER_PROF)[0] < cpu_seconds:
         signal.setitimer(signal.ITIMER_PROF, cpu_seconds, RETRY_SECONDS)
 
 

@@ -3,6 +3,7 @@ admin only). A change reaches every worker of every instance within MOTIVO_MODEL
 
 from __future__ import annotations
 
+import numpy as np
 from flask import g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
@@ -13,7 +14,9 @@ from service.auth import init_blueprint, require_role
 from service.confirmed_thresholds import (
     MIN_FORMS,
     MIN_POSITIVES,
+    ConfirmedScores,
     confirmed_scores,
+    figures_in_force,
     merge_table,
     resolve_on_confirmations,
 )
@@ -21,7 +24,7 @@ from service.errors import error_response as error
 from service.schemas import ErrorResponse
 from service.state import current_state
 from training.threshold_policy import PolicyError, resolve, undo, validate, write_policy
-from training.threshold_table import TableUnavailable, precision_table
+from training.threshold_table import TableUnavailable, oof_labels, precision_table
 
 threshold_api = APIBlueprint(
     "threshold_api",
@@ -52,10 +55,15 @@ class PolicyRequest(BaseModel):
     )
 
 
-SCORING_CPU_SECONDS = 30.0  # the serving model scores up to 3,000 confirmed forms, once per count
+SCORING_CPU_SECONDS = 30.0  # the serving model scores up to 3,000 confirmed forms, once per reuse
+KEEPERS = ("admin", "qa")
 
 
-def _scores(loaded):
+def _scores(loaded) -> ConfirmedScores:
+    """Confirmed forms scored, for the keepers; an agent's request never pays for the scoring."""
+    if g.get("token_role") not in KEEPERS:
+        width = len(loaded.model.labels)
+        return ConfirmedScores(loaded.version, np.zeros((0, width), int), np.zeros((0, width)))
     deadline.extend(SCORING_CPU_SECONDS)
     return confirmed_scores(current_state().engine, loaded)
 
@@ -63,11 +71,14 @@ def _scores(loaded):
 def _state() -> dict:
     loaded = serving_model()
     model, off, policy = thresholds.holder().applied(loaded)
+    cases = thresholds.training_cases(loaded.model)
     try:
-        table, table_error = precision_table(loaded.model, thresholds.training_cases(loaded.model)), None
+        oof, table, table_error = oof_labels(loaded.model, cases), precision_table(loaded.model, cases), None
     except (TableUnavailable, OSError, ValueError) as problem:
-        table, table_error = None, str(problem)
-    table, sources = merge_table(table, _scores(loaded), loaded.model.labels)
+        oof, table, table_error = None, None, str(problem)
+    scores = _scores(loaded)
+    table, sources = merge_table(table, scores, loaded.model.labels)
+    in_force = figures_in_force(oof, scores, model.decision_thresholds)
     return {
         "model_version": loaded.version,
         "policy": policy,
@@ -79,7 +90,8 @@ def _state() -> dict:
         ),
         "switched_off": sorted(off),
         "table": table,
-        "table_sources": sources,
+        "in_force": dict(zip(model.labels, in_force, strict=True)),
+        "table_sources": sources if g.get("token_role") in KEEPERS else None,
         "table_minimum": {"confirmed_forms": MIN_FORMS, "confirmed_positives": MIN_POSITIVES},
         "table_error": table_error,
     }
@@ -87,9 +99,10 @@ def _state() -> dict:
 
 @threshold_api.get("/thresholds", responses={200: ThresholdsResponse})
 def get_thresholds():
-    """Thresholds in force, the policy, and per label precision/recall/coverage by threshold: from
-    the forms confirmed while this model served once the label has 200 of them with 30 ticked
-    (`table_sources` says which), else from out-of-fold probabilities of the training cases."""
+    """Thresholds in force, the policy, and per label precision/recall/coverage by threshold and
+    at the threshold in force (`in_force`). For admin and QA tokens a label's figures come from
+    the forms agents confirmed while this model served once it has 200 of them with 30 ticked
+    (`table_sources` says which); otherwise, and for agents, from out-of-fold probabilities."""
     return jsonify(_state())
 
 

@@ -58,6 +58,11 @@ def _figures(truth: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str
     }
 
 
+def label_figures(truth: np.ndarray, proba: np.ndarray, threshold: float) -> dict[str, Any]:
+    """One label's precision, recall and coverage at `threshold` (unknown boxes left out)."""
+    return _figures(*_known(truth, proba), threshold)
+
+
 def label_table(truth: np.ndarray, proba: np.ndarray) -> list[dict[str, Any]]:
     """One label's precision, recall and coverage at each threshold of GRID."""
     truth, proba = _known(truth, proba)

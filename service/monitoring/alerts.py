@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 class Alert(NamedTuple):
     message: str  # English: logs, the command line
-    mensagem: str  # pt-BR: the console page
+    message_pt_br: str  # the console page
 
 
 @dataclass(frozen=True)

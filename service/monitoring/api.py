@@ -74,12 +74,14 @@ def monitoring(query: MonitoringQuery):
     denied = require_role(*KEEPERS)
     if denied:
         return denied
+    if query.drift:
+        deadline.extend(DRIFT_CPU_SECONDS)
     live.flush()
     engine = current_state().engine
     report = figures.monitoring(engine, query.days)
     if query.drift:
-        deadline.extend(DRIFT_CPU_SECONDS)
         figures.attach_drift(report, cached_live_drift(engine, report["days"]))
+        report["drift_auc_limit"] = Limits().drift_auc
     return jsonify(report)
 
 
@@ -121,13 +123,13 @@ def monitoring_alerts():
     denied = require_role(*KEEPERS)
     if denied:
         return denied
+    deadline.extend(DRIFT_CPU_SECONDS)
     live.flush()
     engine, serving, limits = current_state().engine, registry.current_version(_root()), Limits()
     report = figures.monitoring(engine, 30)
-    deadline.extend(DRIFT_CPU_SECONDS)
-    texts = cached_live_drift(engine, report["days"])["versions"].get(serving)
+    texts = (cached_live_drift(engine, report["days"])["versions"] or {}).get(serving)
     found = check(report, serving, limits) + [a for a in [drift_auc(texts or {}, limits.drift_auc)] if a]
-    return jsonify({"alerts": [a.message for a in found], "alerts_pt_br": [a.mensagem for a in found]})
+    return jsonify({"alerts": [a.message for a in found], "alerts_pt_br": [a.message_pt_br for a in found]})
 
 
 @monitoring_api.get("/monitoring/timeline", responses={200: TimelineResponse})

@@ -56,6 +56,7 @@ def attach_drift(report: dict[str, Any], drift: dict[str, Any]) -> dict[str, Any
         rows.setdefault((day, version), _empty_row(day, version))["text_drift"] = figures
     report["rows"] = [rows[key] for key in sorted(rows)]
     report["drift"] = drift["versions"]
+    report["drift_error"] = drift["error"]
     return report
 
 

@@ -65,5 +65,10 @@ class MonitoringResponse(BaseModel):
     rows: list[DayFigures]
     drift: dict[str, VersionDrift] | None = Field(
         default=None,
-        description="Per model version, drift of the window's confirmed texts (absent with drift=false).",
+        description="Per model version, drift of the texts confirmed in the window's last 30 days "
+        "(absent with drift=false; null when the training texts cannot be read).",
+    )
+    drift_error: str | None = Field(default=None, description="Why there are no drift figures.")
+    drift_auc_limit: float | None = Field(
+        default=None, description="The domain AUC above which the drift alert holds."
     )

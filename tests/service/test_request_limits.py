@@ -78,7 +78,7 @@ def test_a_budget_overrun_swallowed_once_still_stops_the_request(settings, monke
     assert response.status_code == 503 and len(fired) >= 2
 
 
-def test_the_keepers_drift_figures_get_more_cpu_than_an_agents_request(settings):
+def test_the_keepers_drift_figures_extend_the_requests_cpu_budget(settings):
     # Summarising the training texts takes seconds of CPU on a worker's first call: the monitoring
     # endpoint (an admin or QA token, no input beyond a day count) extends its own budget.
     from service import db

@@ -15,7 +15,7 @@ from service.confirmed_thresholds import MIN_FORMS, MIN_POSITIVES
 from tests.service.conftest import start_live_server
 from training import registry
 from training.corpus import load_split
-from training.threshold_table import label_table, threshold_for_precision
+from training.threshold_table import label_figures, label_table, threshold_for_precision
 
 CASE = {
     "observations": [
@@ -131,6 +131,32 @@ def test_labels_with_enough_confirmed_forms_take_their_table_and_targets_from_th
             judicializacao=case["judicializacao"],
             form_id=f"F-{i}",
         )
+    # Neither a QA decision (it may concern text the model was trained on) nor an erased form counts.
+    store_confirmation(
+        engine,
+        confirmed_by="auditora",
+        role="qa",
+        observations=cases[-1]["observations"],
+        general_note="",
+        model_version=version,
+        suggested_reasons=[],
+        suggested_flag=False,
+        reasons=["glosas"],
+        judicializacao=False,
+        form_id="F-QA",
+    )
+    store_confirmation(
+        engine,
+        confirmed_by="agente.live",
+        observations=[""],
+        general_note="",
+        model_version=version,
+        suggested_reasons=[],
+        suggested_flag=False,
+        reasons=["glosas"],
+        judicializacao=False,
+        form_id="F-erased",
+    )
     masked = [
         {"observations": [mask(o) for o in c["observations"]], "general_note": mask(c["general_note"])}
         for c in cases
@@ -141,13 +167,20 @@ def test_labels_with_enough_confirmed_forms_take_their_table_and_targets_from_th
     obito = model.labels.index("obito")
     assert truth[:, obito].sum() < MIN_POSITIVES
 
-    answer = server.call("GET", "/v1/thresholds")[1]
+    as_agent = server.call("GET", "/v1/thresholds")[1]  # an agent's request never pays for the scoring
+    assert as_agent["table_sources"] is None
+    assert as_agent["table"]["glosas"] == label_table(
+        model.oof_truth[:, glosas], model.oof_probabilities[:, glosas]
+    )
+    answer = server.call("GET", "/v1/thresholds", token=server.admin)[1]
     assert answer["table_sources"]["glosas"] == {
         "source": "confirmations",
         "confirmed_forms": len(cases),
         "confirmed_positives": int(truth[:, glosas].sum()),
     }
     assert answer["table"]["glosas"] == label_table(truth[:, glosas], proba[:, glosas])
+    threshold = float(model.decision_thresholds[glosas])  # no policy yet: the model's own
+    assert answer["in_force"]["glosas"] == label_figures(truth[:, glosas], proba[:, glosas], threshold)
     assert answer["table_sources"]["obito"]["source"] == "out_of_fold"
     assert answer["table"]["obito"] == label_table(
         model.oof_truth[:, obito], model.oof_probabilities[:, obito]

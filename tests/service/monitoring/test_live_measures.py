@@ -19,7 +19,7 @@ from model.cases import case_text
 from model.masking import mask
 from service import db
 from service.app import create_app
-from service.confirmations import latest_confirmations
+from service.confirmations import agent_confirmations
 from service.monitoring.days import day_of, start_of, today
 from service.monitoring.tables import monitor_drafts, monitor_requests
 from tests.service.conftest import start_live_server
@@ -233,7 +233,7 @@ def test_a_synthetic_stream_over_days_gives_every_figure(trained, tmp_path, data
             assert got["labels"] == {code: {**f} for code, f in want["labels"].items()}, day
             assert got["text_drift"] == want["text_drift"], day
         texts = [t for want in expected.values() for t in want["texts"]]
-        stored = [case_text(c) for c in latest_confirmations(engine)]  # the server reads them in this order
+        stored = [case_text(c) for c in agent_confirmations(engine)]  # the server reads them in this order
         assert sorted(stored) == sorted(texts)
         assert answer["drift"] == {
             trained["version"]: {

@@ -100,9 +100,11 @@
     const chars = last.reduce((s, r) => s + (r.mean_chars || 0) * r.drafts, 0);
     const estimated = last.filter((r) => r.estimated.precision !== null);
     const texts = (report.drift || {})[serving] || null;
-    const auc = texts && texts.domain_auc !== null
-      ? `${texts.domain_auc.toFixed(2)} ${texts.domain_auc > 0.9 ? "(alerta: acima de 0,90)" : "(dentro do limite 0,90)"}`
-      : "— (menos de 20 formulários confirmados)";
+    const limit = report.drift_auc_limit;
+    const auc = report.drift_error ? "— (textos de treino indisponíveis)"
+      : texts && texts.domain_auc !== null
+        ? `${texts.domain_auc.toFixed(2)} ${texts.domain_auc > limit ? `(alerta: acima de ${limit})` : `(dentro do limite ${limit})`}`
+        : "— (menos de 20 formulários confirmados)";
     const drift = $("drift");
     drift.replaceChildren();
     [["Rascunhos (7 dias)", drafts], ["Tamanho médio do texto (7 dias)", drafts ? `${(chars / drafts).toFixed(0)} caracteres` : "—"],
@@ -150,12 +152,6 @@
                  ["target_precision", "precisão-alvo"], ["threshold", "limiar fixo"]];
   const SOURCES = { confirmations: "confirmados", out_of_fold: "treino, fora da dobra" };
 
-  // What the table says at the threshold in force: the grid row at or just under it.
-  function atThreshold(rows, threshold) {
-    const under = (rows || []).filter((r) => r.threshold <= threshold + 1e-9);
-    return under.length ? under[under.length - 1] : null;
-  }
-
   function drawThresholds(answer) {
     const body = $("thresholds").tBodies[0];
     body.replaceChildren();
@@ -168,10 +164,10 @@
       row.insertCell().textContent = name;
       row.insertCell().textContent = off ? "desligado" : answer.thresholds[code].toFixed(2);
       row.insertCell().textContent = answer.model_thresholds[code].toFixed(2);
-      const figures = off ? null : atThreshold((answer.table || {})[code], answer.thresholds[code]);
+      const figures = off ? null : (answer.in_force || {})[code];
       const source = (answer.table_sources || {})[code];
       row.insertCell().textContent = figures
-        ? `${pct(figures.precision)} · ${pct(figures.coverage)} (${SOURCES[source && source.source] || "—"})`
+        ? `${pct(figures.precision)} · ${pct(figures.coverage)} (${SOURCES[source && source.source] || SOURCES.out_of_fold})`
         : "—";
       const select = document.createElement("select");
       select.id = `mode-${code}`; select.dataset.code = code;

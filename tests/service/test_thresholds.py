@@ -118,10 +118,12 @@ def test_labels_with_enough_confirmed_forms_take_their_table_and_targets_from_th
     full = [c for c in load_split("test", trained["data"]) if c.get("kind") != "short_note"]
     with_glosas = [c for c in full if "glosas" in c["reasons"]][:40]
     cases = with_glosas + [c for c in full if "glosas" not in c["reasons"]][:MIN_FORMS]
-    for i, case in enumerate(cases):
+
+    def confirm(case: dict, form_id: str, by: str = "agente.live", role: str = "agent") -> None:
         store_confirmation(
             engine,
-            confirmed_by="agente.live",
+            confirmed_by=by,
+            role=role,
             observations=case["observations"],
             general_note=case["general_note"],
             model_version=version,
@@ -129,34 +131,15 @@ def test_labels_with_enough_confirmed_forms_take_their_table_and_targets_from_th
             suggested_flag=False,
             reasons=case["reasons"],
             judicializacao=case["judicializacao"],
-            form_id=f"F-{i}",
+            form_id=form_id,
         )
+
+    for i, case in enumerate(cases):
+        confirm(case, f"F-{i}")
     # Neither a QA decision (it may concern text the model was trained on) nor an erased form counts.
-    store_confirmation(
-        engine,
-        confirmed_by="auditora",
-        role="qa",
-        observations=cases[-1]["observations"],
-        general_note="",
-        model_version=version,
-        suggested_reasons=[],
-        suggested_flag=False,
-        reasons=["glosas"],
-        judicializacao=False,
-        form_id="F-QA",
-    )
-    store_confirmation(
-        engine,
-        confirmed_by="agente.live",
-        observations=[""],
-        general_note="",
-        model_version=version,
-        suggested_reasons=[],
-        suggested_flag=False,
-        reasons=["glosas"],
-        judicializacao=False,
-        form_id="F-erased",
-    )
+    glosas_only = {"reasons": ["glosas"], "judicializacao": False}
+    confirm({**cases[-1], **glosas_only, "general_note": ""}, "F-QA", by="auditora", role="qa")
+    confirm({"observations": [""], "general_note": "", **glosas_only}, "F-erased")
     masked = [
         {"observations": [mask(o) for o in c["observations"]], "general_note": mask(c["general_note"])}
         for c in cases

@@ -156,10 +156,17 @@ def confirmation_history(engine: Engine, form_id: str) -> list[dict[str, Any]]:
         return [_as_case(row) for row in rows]
 
 
+def latest_agent_ids():
+    """The id of each form's latest agent confirmation (even if a QA correction replaced it), as a
+    subquery to join: what acceptance, the live measures and the confirmed-form tables read."""
+    c = confirmations
+    return select(func.max(c.c.id).label("id")).where(c.c.role == "agent").group_by(c.c.form_id).subquery()
+
+
 def _latest_agent_confirmations(engine: Engine) -> Iterator[dict[str, Any]]:
     """Per form, the latest confirmation an agent made (even if a QA correction replaced it)."""
     c = confirmations
-    newest = select(func.max(c.c.id).label("id")).where(c.c.role == "agent").group_by(c.c.form_id).subquery()
+    newest = latest_agent_ids()
     query = select(c).join(newest, c.c.id == newest.c.id).order_by(c.c.id)
     with engine.connect() as connection:
         for row in connection.execute(query):
@@ -176,7 +183,7 @@ def agent_confirmations(
     ticked, on text the serving version never trained on), oldest first; forms whose texts were
     erased are left out. `newest`: only that many, the most recent."""
     c = confirmations
-    latest = select(func.max(c.c.id).label("id")).where(c.c.role == "agent").group_by(c.c.form_id).subquery()
+    latest = latest_agent_ids()
     query = select(c).join(latest, c.c.id == latest.c.id)
     if since is not None:
         query = query.where(c.c.created_at >= since)

@@ -37,6 +37,11 @@ class ConfirmedScores:
     truth: np.ndarray  # forms x labels, 1 / 0 / -1 (a box the form did not print)
     proba: np.ndarray  # forms x labels, the serving model's probabilities
 
+    @classmethod
+    def none(cls, version: str, width: int) -> ConfirmedScores:
+        """No confirmed form: every label keeps its out-of-fold figures."""
+        return cls(version, np.zeros((0, width), int), np.zeros((0, width)))
+
     @property
     def forms(self) -> int:
         return len(self.truth)
@@ -64,11 +69,12 @@ def confirmed_scores(engine: Engine, loaded: LoadedModel) -> ConfirmedScores:
             return cached["scores"]
     cases = agent_confirmations(engine, model_version=loaded.version, newest=MAX_FORMS)
     model = loaded.model
-    width = len(model.labels)
-    scores = ConfirmedScores(
-        version=loaded.version,
-        truth=known_label_matrix(cases, list(model.reason_codes)) if cases else np.zeros((0, width), int),
-        proba=model.predict_proba(cases) if cases else np.zeros((0, width)),
+    scores = (
+        ConfirmedScores(
+            loaded.version, known_label_matrix(cases, list(model.reason_codes)), model.predict_proba(cases)
+        )
+        if cases
+        else ConfirmedScores.none(loaded.version, len(model.labels))
     )
     with _lock:
         _cache.clear()  # one model serves: older versions' scores are of no use

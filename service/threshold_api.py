@@ -3,7 +3,6 @@ admin only). A change reaches every worker of every instance within MOTIVO_MODEL
 
 from __future__ import annotations
 
-import numpy as np
 from flask import g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
@@ -24,7 +23,7 @@ from service.errors import error_response as error
 from service.schemas import ErrorResponse
 from service.state import current_state
 from training.threshold_policy import PolicyError, resolve, undo, validate, write_policy
-from training.threshold_table import TableUnavailable, oof_labels, precision_table
+from training.threshold_table import TableUnavailable, labels_table, oof_labels
 
 threshold_api = APIBlueprint(
     "threshold_api",
@@ -62,8 +61,7 @@ KEEPERS = ("admin", "qa")
 def _scores(loaded) -> ConfirmedScores:
     """Confirmed forms scored, for the keepers; an agent's request never pays for the scoring."""
     if g.get("token_role") not in KEEPERS:
-        width = len(loaded.model.labels)
-        return ConfirmedScores(loaded.version, np.zeros((0, width), int), np.zeros((0, width)))
+        return ConfirmedScores.none(loaded.version, len(loaded.model.labels))
     deadline.extend(SCORING_CPU_SECONDS)
     return confirmed_scores(current_state().engine, loaded)
 
@@ -73,7 +71,8 @@ def _state() -> dict:
     model, off, policy = thresholds.holder().applied(loaded)
     cases = thresholds.training_cases(loaded.model)
     try:
-        oof, table, table_error = oof_labels(loaded.model, cases), precision_table(loaded.model, cases), None
+        oof, table_error = oof_labels(loaded.model, cases), None
+        table = labels_table(loaded.model.labels, *oof)
     except (TableUnavailable, OSError, ValueError) as problem:
         oof, table, table_error = None, None, str(problem)
     scores = _scores(loaded)

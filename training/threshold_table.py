@@ -69,11 +69,18 @@ def label_table(truth: np.ndarray, proba: np.ndarray) -> list[dict[str, Any]]:
     return [_figures(truth, proba, t) for t in GRID]
 
 
+def labels_table(
+    labels: Sequence[str], truth: np.ndarray, proba: np.ndarray
+) -> dict[str, list[dict[str, Any]]]:
+    """Every label's table, from (cases x labels) truth and probabilities."""
+    return {code: label_table(truth[:, j], proba[:, j]) for j, code in enumerate(labels)}
+
+
 def precision_table(
     model: MotivoModel, cases: Sequence[dict[str, Any]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    truth, proba = oof_labels(model, cases)
-    return {code: label_table(truth[:, j], proba[:, j]) for j, code in enumerate(model.labels)}
+    """The model's out-of-fold table (`cases`: its training cases, for a model keeping no labels)."""
+    return labels_table(model.labels, *oof_labels(model, cases))
 
 
 def threshold_for_precision(truth: np.ndarray, proba: np.ndarray, target: float) -> float:

@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from service.confirmations import latest_agent_ids
 from service.db import confirmations
 from service.monitoring.days import day_of, last_days, start_of
 from service.monitoring.tables import monitor_confirmed_drafts, monitor_drafts, monitor_requests
@@ -100,7 +101,7 @@ def monitoring(engine: Engine, days: int, until: str | None = None) -> dict[str,
 def _latest_agent_confirmations(connection, window: list[str]) -> list[Any]:
     """Per form, the latest agent confirmation (as /v1/stats reads acceptance), made in the window."""
     c = confirmations
-    newest = select(func.max(c.c.id).label("id")).where(c.c.role == "agent").group_by(c.c.form_id).subquery()
+    newest = latest_agent_ids()
     query = (
         select(c.c.created_at, c.c.model_version, c.c.suggested_reasons, c.c.reasons)
         .join(newest, c.c.id == newest.c.id)

@@ -12,7 +12,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.multiclass import OneVsRestClassifier
-from sklearn.utils.validation import check_is_fitted
+
+from model.fitted import require_fitted
 
 CALIBRATIONS = ("platt", "evidence")
 # A slope at or below zero would turn evidence for a label into evidence against it.
@@ -20,12 +21,15 @@ MIN_SLOPE = 1e-3
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+    # minimum/maximum rather than np.clip: the same values, in half the time on a request's 30.
+    return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -40.0), 40.0)))
 
 
 def evidence_amount(X: sp.spmatrix) -> np.ndarray:
     """How much text a row rests on: log(1 + its number of distinct features)."""
-    return np.log1p(np.diff(sp.csr_matrix(X).indptr)).astype(np.float64)
+    # tocsr() of a CSR matrix is the matrix itself; csr_matrix(X) built (and checked) a new one.
+    rows = X.tocsr() if sp.issparse(X) else sp.csr_matrix(X)
+    return np.log1p(np.diff(rows.indptr)).astype(np.float64)
 
 
 class _Constant:
@@ -223,12 +227,12 @@ class CalibratedLinearOVR(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: sp.spmatrix) -> np.ndarray:
         """The raw (uncalibrated) linear score of each label."""
-        check_is_fitted(self, "coef_")
+        require_fitted(self, "coef_")
         return np.asarray(X @ self.coef_by_feature_) + self.intercept_
 
     def slopes(self, X: sp.spmatrix) -> np.ndarray:
         """(rows x labels): how much one unit of raw score moves each row's calibrated log-odds."""
-        check_is_fitted(self, "calibrators_")
+        require_fitted(self, "calibrators_")
         a, _, c, _ = self.calibrators_.T
         return np.maximum(a + c * evidence_amount(X)[:, None], MIN_SLOPE)
 

@@ -35,8 +35,9 @@ def field_reference(index: int, n_fields: int) -> tuple[str, int | None]:
 
 
 def _is_filler(token: Token) -> bool:
+    word = token.word
     # "disse-lhe", "informou-se": a verb of saying with its pronoun is still a filler.
-    return token.word.split("-", 1)[0] in FILLERS or token.lemma in FILLERS
+    return word in FILLERS or token.lemma in FILLERS or ("-" in word and word.split("-", 1)[0] in FILLERS)
 
 
 def _adjacent_groups(tokens: Sequence[Token], chosen: list[int], fields: Sequence[str]) -> list[list[int]]:
@@ -59,7 +60,7 @@ def _adjacent_groups(tokens: Sequence[Token], chosen: list[int], fields: Sequenc
 
 def content_mask(tokens: Sequence[Token]) -> np.ndarray:
     """Which tokens may be evidence on their own (not fillers); one mask serves every label."""
-    return np.array([not _is_filler(t) for t in tokens], dtype=bool)
+    return np.fromiter((not _is_filler(t) for t in tokens), dtype=bool, count=len(tokens))
 
 
 def evidence_spans(

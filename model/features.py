@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from model.cases import text_fields
+from model.fitted import require_fitted
 from model.masking import names_in
 from model.normalize import fold
 from model.tokens import LEMMATIZERS, Token, case_tokens
@@ -132,12 +133,8 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
 
     def encode(self, tokens: Sequence[Token]) -> Occurrences:
         """The case's feature occurrences that are in the vocabulary: column and token span of each."""
-        # Called once per case: sklearn's check_is_fitted (~50 us, it scans every attribute)
-        # would cost more than a short note's features.
-        tfidf = getattr(self, "tfidf_", None)
-        if tfidf is None:
-            check_is_fitted(self, "tfidf_")
-        column_of = tfidf.vocabulary_.get
+        require_fitted(self, "tfidf_")
+        column_of = self.tfidf_.vocabulary_.get
         columns: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -203,12 +200,14 @@ class Occurrences:
         return np.unique(self.columns, return_inverse=True, return_counts=True)
 
     def contributions(
-        self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray
+        self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray, distinct: bool = False
     ) -> np.ndarray:
         """(tokens x labels): each token's share of each label's linear score x . w.
 
         `row_indices`/`row_values` are the case's TF-IDF row (sorted columns, as CSR keeps
-        them); `weights` is (labels x all features). A feature seen k times, each occurrence
+        them); `weights` is (labels x all features), or with `distinct` (labels x the case's
+        distinct columns, `grouped[0]`: a label's 60,000 weights need not be copied to read the
+        few hundred the case has). A feature seen k times, each occurrence
         covering n tokens, gives each covered token 1/(k*n) of its term, so the tokens' shares
         add up to the score. Plain numpy: building scipy matrices here cost more than the rest.
         """
@@ -222,7 +221,7 @@ class Occurrences:
         values[present] = row_values[found[present]]
         lengths = self.ends - self.starts
         per_occurrence = values[local] / (counts[local] * lengths)
-        terms = weights[:, unique[local]].T * per_occurrence[:, None]
+        terms = (weights[:, local] if distinct else weights[:, unique[local]]).T * per_occurrence[:, None]
         tokens = np.repeat(self.starts, lengths) + (
             np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         )

@@ -7,6 +7,7 @@ placeholders hold no digits, so masking masked text changes nothing.
 from __future__ import annotations
 
 import re
+from operator import mul
 
 from model.alignment import AlignedText
 
@@ -90,9 +91,10 @@ _CPF_CONTEXT = re.compile(r"cpf\W{0,3}$", re.IGNORECASE)
 def _cpf_is_valid(digits: str) -> bool:
     if len(digits) != 11 or digits == digits[0] * 11:
         return False
+    values = [int(d) for d in digits]
     for size in (9, 10):
-        total = sum(int(d) * w for d, w in zip(digits[:size], range(size + 1, 1, -1), strict=True))
-        if (total * 10 % 11) % 10 != int(digits[size]):
+        total = sum(map(mul, values[:size], range(size + 1, 1, -1)))
+        if (total * 10 % 11) % 10 != values[size]:
             return False
     return True
 

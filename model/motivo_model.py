@@ -16,6 +16,7 @@ from model.calibrated_linear import CalibratedLinearOVR
 from model.cases import text_fields, truncate_case
 from model.evidence import content_mask, evidence_spans
 from model.features import CaseVectorizer, Occurrences
+from model.fitted import require_fitted
 from model.sentence_stage import apply_stage, best_by_case, fit_stage, sentence_rows
 from model.thresholds import reason_thresholds, recall_first_threshold
 from model.tokens import Token
@@ -256,7 +257,7 @@ class MotivoModel(BaseEstimator):
 
     def analyze(self, X: Sequence[Any]) -> Analysis:
         """Tokens, feature occurrences, features and probabilities of each case (for evidence)."""
-        check_is_fitted(self, "vectorizer_")
+        require_fitted(self, "vectorizer_")
         tokens = [self.vectorizer_.tokens(case) for case in X]
         occurrences = [self.vectorizer_.encode(t) for t in tokens]
         features = self.vectorizer_.rows(occurrences)
@@ -286,11 +287,14 @@ class MotivoModel(BaseEstimator):
         each token's share of the label's calibrated log-odds."""
         if not len(columns):
             return {}
-        row = analysis.features[i]
+        # A single case's matrix is its row (slicing a CSR matrix builds a new one).
+        row = analysis.features if analysis.features.shape[0] == 1 else analysis.features[i]
         slopes = np.append(self.reasons_.slopes(row)[0], self.flag_.slopes(row)[0])
-        weights = np.vstack([self.coefficients(c)[0] * slopes[c] for c in columns])
+        occurrences = analysis.occurrences[i]
+        distinct = occurrences.grouped[0]
+        weights = np.vstack([self.coefficients(c)[0][distinct] * slopes[c] for c in columns])
         indices, values = analysis.row(i)
-        contributions = analysis.occurrences[i].contributions(indices, values, weights)
+        contributions = occurrences.contributions(indices, values, weights, distinct=True)
         fields = text_fields(analysis.cases[i])
         tokens = analysis.tokens[i]
         content = content_mask(tokens)
@@ -328,7 +332,7 @@ class MotivoModel(BaseEstimator):
 
     @property
     def decision_thresholds(self) -> np.ndarray:
-        check_is_fitted(self, "thresholds_")
+        require_fitted(self, "thresholds_")
         return np.append(self.thresholds_, self.flag_threshold_)
 
     def with_thresholds(self, changes: dict[str, float]) -> MotivoModel:

@@ -52,6 +52,12 @@ def test_token_contributions_add_up_to_each_labels_linear_score():
         np.testing.assert_allclose(
             contributions.sum(axis=0), row.toarray()[0] @ weights.T, rtol=1e-5, atol=1e-6
         )
+        # The same shares from only the weights of the case's own columns.
+        distinct = occurrences.grouped[0]
+        np.testing.assert_allclose(
+            occurrences.contributions(row.indices, row.data, weights[:, distinct], distinct=True),
+            contributions,
+        )
 
 
 def test_negated_words_and_agent_turns_get_their_own_features():

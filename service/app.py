@@ -14,6 +14,7 @@ from model.masking import mask
 from service import deadline, errors, security_headers, state, thresholds
 from service.config import Settings
 from service.json_body import BodyRequest
+from service.json_provider import OrjsonProvider
 from service.logs import configure_logging
 
 log = logging.getLogger("motivo.http")
@@ -70,9 +71,9 @@ def create_app(settings: Settings | None = None, load_model: bool = True) -> Fla
         validation_error_callback=errors.validation_error_response,
         doc_prefix="/docs",
     )
+    app.json = OrjsonProvider(app)
     app.request_class = BodyRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.ensure_ascii = False
     state.init_app(app, settings, load_model)
     errors.init_app(app, settings.max_body_bytes)
     app.register_api(api)

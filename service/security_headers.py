@@ -1,8 +1,9 @@
 """Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing.
 
-The agents' page loads only its own script and stylesheet, so its policy allows nothing else
-(no inline script or style, no other origin). The Swagger UI under /docs ships inline
-scripts, so it alone gets 'unsafe-inline' for them; it holds no data of its own.
+The pages load only their own scripts (the shared token.js among them) and stylesheets, so
+their policy allows nothing else (no inline script or style, no other origin). The Swagger UI
+under /docs ships inline scripts, so it alone gets 'unsafe-inline' for them; it holds no data
+of its own.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "motivo.token";
   const DRAFT_KEY = "motivo.draft";
   const DEBOUNCE_MS = 400;
   const OUTROS_RULE = 'OBRIGATÓRIO JUSTIFICATIVA CASO SELECIONE "OUTROS".';
@@ -86,31 +85,14 @@
   // ---- token ----------------------------------------------------------------------------
   // The token lasts the browser session unless the agent asks to be remembered (agents' PCs
   // may be shared); drafts hold unmasked notes, so they never outlive the tab.
-  function token() {
-    return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || "";
-  }
-  function showTokenPanel(rejected) {
-    if (rejected) $("token-state").textContent = "Token recusado pelo serviço";
-    $("token-panel").hidden = false;
-    $("token-input").value = "";
-    $("token-input").focus();
-  }
-  function refreshTokenState() {
-    $("token-state").textContent = token() ? "Token configurado" : "Token não configurado";
-  }
-  $("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const value = $("token-input").value.trim();
-    if (!value) return;
-    sessionStorage.setItem(TOKEN_KEY, value);
-    if ($("token-remember").checked) localStorage.setItem(TOKEN_KEY, value);
-    else localStorage.removeItem(TOKEN_KEY);
-    $("token-panel").hidden = true;
-    refreshTokenState();
-    clearMessage();
-    scheduleSuggest(0);
+  const token = motivoToken.panel({
+    key: "motivo.token",
+    keep: "session",
+    onSave: () => {
+      clearMessage();
+      scheduleSuggest(0);
+    },
   });
-  $("token-change").addEventListener("click", () => showTokenPanel(false));
 
   // ---- the case -------------------------------------------------------------------------
   function currentCase() {
@@ -150,7 +132,7 @@
   async function call(path, body, signal) {
     const response = await fetch(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token()}` },
+      headers: { "Content-Type": "application/json", ...token.header() },
       body: JSON.stringify(body),
       signal,
     });
@@ -171,8 +153,8 @@
       $("suggest-state").textContent = "Escreva as observações para ver as sugestões.";
       return null;
     }
-    if (!token()) {
-      showTokenPanel();
+    if (!token.get()) {
+      token.show();
       showMessage("Informe o token de acesso para receber sugestões.");
       return null;
     }
@@ -190,7 +172,7 @@
         renderSuggestion(answer);
         return answer;
       }
-      if (status === 401) showTokenPanel(true);
+      if (status === 401) token.refused();
       showMessage(errorText(status, answer));
       $("suggest-state").textContent = "Sem sugestões: veja a mensagem acima.";
     } catch (error) {
@@ -356,8 +338,8 @@
       generalBox.focus();
       return;
     }
-    if (!token()) {
-      showTokenPanel();
+    if (!token.get()) {
+      token.show();
       showResult("Informe o token de acesso para confirmar.");
       return;
     }
@@ -395,7 +377,7 @@
         showResult(`Confirmação registrada: nº ${answer.id}${replaced}. Formulário pronto para o próximo caso.`, true);
         return;
       }
-      if (status === 401) showTokenPanel(true);
+      if (status === 401) token.refused();
       showResult(errorText(status, answer));
     } catch (error) {
       showResult(NETWORK_ERROR);
@@ -433,9 +415,8 @@
 
   // ---- start ----------------------------------------------------------------------------
   localStorage.removeItem(DRAFT_KEY); // a draft an older page version left behind
-  refreshTokenState();
   restoreDraft();
   notes.forEach((box) => paint(box, []));
-  if (!token()) showTokenPanel();
+  if (!token.get()) token.show();
   else if (hasText(currentCase())) scheduleSuggest(0);
 })();

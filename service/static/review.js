@@ -3,7 +3,6 @@
 "use strict";
 
 (function () {
-  const TOKEN_KEY = "motivo.qa-token";
   const $ = (id) => document.getElementById(id);
   const KIND_TEXT = {
     unsupported: "marcado, sem apoio no texto",
@@ -35,7 +34,6 @@
     box.classList.toggle("ok", Boolean(ok));
     box.hidden = false;
   }
-  function token() { return localStorage.getItem(TOKEN_KEY) || ""; }
   function errorText(status, body) {
     if (status === 401) return "Token inválido ou ausente. Informe um token de QA.";
     if (status === 403) return "Seu token não tem permissão: a revisão é para tokens de QA ou de administrador.";
@@ -51,7 +49,7 @@
     try {
       response = await fetch(path, {
         method,
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token()}` },
+        headers: { "Content-Type": "application/json", ...token.header() },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (problem) {
@@ -60,7 +58,7 @@
     }
     const answer = await response.json().catch(() => null);
     if (!response.ok) {
-      if (response.status === 401) showTokenPanel(true);
+      if (response.status === 401) token.refused();
       showMessage(errorText(response.status, answer));
       return null;
     }
@@ -68,23 +66,15 @@
   }
 
   // ---- token --------------------------------------------------------------------------------
-  function showTokenPanel(rejected) {
-    $("token-state").textContent = rejected ? "Token recusado pelo serviço" : "Token não configurado";
-    $("token-panel").hidden = false;
-    $("token-input").value = "";
-    $("token-input").focus();
-  }
-  $("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const value = $("token-input").value.trim();
-    if (!value) return;
-    localStorage.setItem(TOKEN_KEY, value);
-    $("token-panel").hidden = true;
-    $("token-state").textContent = "Token configurado";
-    $("message").hidden = true;
-    loadBatches();
+  // Asked once: a reviewer's token stays in this browser.
+  const token = motivoToken.panel({
+    key: "motivo.qa-token",
+    keep: "local",
+    onSave: () => {
+      $("message").hidden = true;
+      loadBatches();
+    },
   });
-  $("token-change").addEventListener("click", () => showTokenPanel(false));
 
   // ---- batches and items --------------------------------------------------------------------
   async function loadBatches() {
@@ -287,7 +277,7 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") { closeCorrection(); return; }
     const target = event.target;
-    if (!$("token-panel").hidden || correctionMode || target.matches("input, select, textarea")) return;
+    if (token.isOpen() || correctionMode || target.matches("input, select, textarea")) return;
     const actions = {
       p: () => openCorrection("upheld"),
       n: reject,
@@ -301,5 +291,6 @@
     if (action) { event.preventDefault(); action(); }
   });
 
-  if (token()) { $("token-state").textContent = "Token configurado"; loadBatches(); } else showTokenPanel(false);
+  if (token.get()) loadBatches();
+  else token.show();
 })();

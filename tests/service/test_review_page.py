@@ -91,4 +91,10 @@ def test_an_agent_token_is_told_the_page_is_for_qa(live_server):
         page.keyboard.press("Enter")
         page.locator("#message").wait_for(state="visible", timeout=10_000)
         assert "tokens de QA ou de administrador" in page.locator("#message").inner_text()
+        # Asked once: the token stays in this browser, under the key earlier pages stored it with.
+        assert page.evaluate("localStorage.getItem('motivo.qa-token')") == live_server.token
+        page.reload()
+        page.locator("#message").wait_for(state="visible", timeout=10_000)
+        assert not page.locator("#token-panel").is_visible()
+        assert page.locator("#token-state").inner_text() == "Token configurado"
         assert page.errors == [] or all("403" in e for e in page.errors)

@@ -1,5 +1,7 @@
 """The model keeper's console at /painel (pt-BR, roles admin and qa): its page, script and style.
-The page holds no data: its script reads the /v1 JSON with the keeper's token and draws SVG."""
+The page holds no data: its script reads the /v1 JSON with the keeper's token and draws SVG.
+The token panel (_token_panel.html, token.js) is the other pages' own: Flask looks for templates
+in the app's folder (service/templates) before any blueprint's, and serves service/static."""
 
 from __future__ import annotations
 

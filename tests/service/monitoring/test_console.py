@@ -95,9 +95,16 @@ def test_the_console_walks_through_at_desktop_and_tablet_widths(server, width):
         assert not page.errors  # no CSP violation, no script error
 
 
-def test_an_agent_token_is_told_the_console_is_for_keepers(server):
+def test_an_agent_token_is_told_the_console_is_for_keepers_and_a_wrong_one_is_asked_again(server):
     with browser_page() as page:
         page.goto(server.url + "/painel")
         page.get_by_label("Token", exact=True).fill(server.token)
         page.get_by_role("button", name="Salvar token").click()
         page.get_by_text("Este painel é para administradores e QA").wait_for(timeout=15_000)
+        # A token the service refuses (401) is said beside "Trocar token", and asked again.
+        page.get_by_role("button", name="Trocar token").click()
+        page.get_by_label("Token", exact=True).fill("token-errado")
+        page.get_by_role("button", name="Salvar token").click()
+        page.get_by_text("Token recusado pelo serviço").wait_for(timeout=15_000)
+        assert page.locator("#token-panel").is_visible()
+        assert page.evaluate("document.activeElement.id") == "token-input"

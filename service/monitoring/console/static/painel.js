@@ -1,26 +1,24 @@
 // The model keeper's console: reads /v1 JSON with the keeper's token, draws SVG, edits thresholds.
 (() => {
   "use strict";
-  const TOKEN_KEY = "motivo.token";
   const SVG = "http://www.w3.org/2000/svg";
   const $ = (id) => document.getElementById(id);
-  const token = () => sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || "";
+  // The same key as the agents' page: a token that page keeps works here too.
+  const token = motivoToken.panel({ key: "motivo.token", keep: "session", onSave: () => load() });
   const pct = (x) => (x === null || x === undefined ? "—" : `${(100 * x).toFixed(1)} %`);
   const EVENTS = { trained: "Treino", promoted: "Promoção", rolled_back: "Reversão", thresholds: "Mudança de limiares",
                    shadow_started: "Desafiante em shadow", shadow_stopped: "Fim do shadow", retrain: "Retreino" };
   let labelsText = {};
 
   function showMessage(text) { $("message").textContent = text; $("message").hidden = !text; }
-  function refreshTokenState() { $("token-state").textContent = token() ? "Token configurado" : "Token não configurado"; }
-  function showTokenPanel() { $("token-panel").hidden = false; $("token-input").focus(); }
 
   async function call(method, path, body) {
-    const options = { method, headers: { Authorization: `Bearer ${token()}` } };
+    const options = { method, headers: token.header() };
     if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
     const response = await fetch(path, options);
     let payload = null;
     try { payload = await response.json(); } catch (error) { payload = null; }
-    if (response.status === 401) { showTokenPanel(); throw new Error("Token recusado: informe um token válido."); }
+    if (response.status === 401) { token.refused(); throw new Error("Token recusado: informe um token válido."); }
     if (response.status === 403) throw new Error("Este painel é para administradores e QA: o token não tem esse papel.");
     if (response.status >= 400) throw new Error((payload && payload.error) || `Erro ${response.status}`);
     return payload;
@@ -216,7 +214,7 @@
   }
 
   async function load() {
-    if (!token()) { showTokenPanel(); return; }
+    if (!token.get()) { token.show(); return; }
     try {
       const labels = await call("GET", "/v1/labels");
       labelsText = Object.fromEntries([...labels.reasons, labels.flag].map((l) => [l.code, l.label]));
@@ -232,14 +230,6 @@
     }
   }
 
-  $("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, $("token-input").value.trim());
-    $("token-panel").hidden = true;
-    refreshTokenState();
-    load();
-  });
-  $("token-change").addEventListener("click", showTokenPanel);
   $("thresholds-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
@@ -258,6 +248,5 @@
   $("shadow-promote").addEventListener("click", async () => {
     try { await call("POST", "/v1/shadow/promote", {}); load(); } catch (error) { showMessage(error.message); }
   });
-  refreshTokenState();
   load();
 })();

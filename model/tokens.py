@@ -4,14 +4,16 @@ Every token keeps the field it came from and its character offsets in that field
 text, so that evidence can be highlighted where the agent wrote it.
 
 The caches here are bounded by bytes (a worker keeps them for its whole life, whatever it is
-sent): the tokens of recent fields (`FIELD_CACHE_BYTES`) and what each word form folds and
-lemmatises to (`WORD_CACHE_BYTES`, per lemmatizer in use).
+sent): the tokens of recent fields (`FIELD_CACHE_BYTES`), of the parts a field is read in
+(`PART_CACHE_BYTES`, model.segments) and what each word form folds and lemmatises to
+(`WORD_CACHE_BYTES`, per lemmatizer in use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from sys import getsizeof
 from typing import Literal, NamedTuple
 
@@ -19,6 +21,7 @@ from model.agent_speech import agent_spans
 from model.bounded_cache import ByteBoundedCache
 from model.lemmas import simplemma_lemma
 from model.normalize import fold, normalize
+from model.segments import cut_points
 from model.tokenizer import bounded_chunks, reset_tokenizer, token_table
 
 Lemmatizer = Literal["simplemma", "lookup", "none"]
@@ -29,6 +32,7 @@ NEGATORS = frozenset({"nao", "nunca", "jamais", "nem", "nenhum", "nenhuma", "nin
 NEGATION_WINDOW = 4
 
 FIELD_CACHE_BYTES = 16 << 20
+PART_CACHE_BYTES = 16 << 20
 WORD_CACHE_BYTES = 8 << 20
 
 
@@ -111,6 +115,7 @@ def _word_entry_bytes(surface: str, info: WordInfo) -> int:
 _word_caches: dict[str, ByteBoundedCache[str, WordInfo]] = {}
 # Entries are put with their size, which `_tokenize` adds up as it goes.
 _field_cache: ByteBoundedCache[tuple[str, int, str], tuple[Token, ...]] = ByteBoundedCache(FIELD_CACHE_BYTES)
+_part_cache: ByteBoundedCache[tuple[str, str], tuple[PartToken, ...]] = ByteBoundedCache(PART_CACHE_BYTES)
 
 
 def _word_cache(lemmatizer: str) -> ByteBoundedCache[str, WordInfo]:
@@ -123,6 +128,7 @@ def _word_cache(lemmatizer: str) -> ByteBoundedCache[str, WordInfo]:
 def clear_caches() -> None:
     """Forget every cached field and word, and spaCy's vocabulary (after an interrupted request)."""
     _field_cache.clear()
+    _part_cache.clear()
     for cache in _word_caches.values():
         cache.clear()
     reset_tokenizer()
@@ -141,22 +147,27 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     return tokens
 
 
-def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...], int]:
-    """The field's tokens, and the bytes they take (an estimate, for the cache)."""
+# A part's token: (start, end) in the part's original text, folded word, lemma, is alphabetic,
+# is punctuation, and the bytes the field's Token of it takes.
+PartToken = tuple[int, int, str, str, bool, bool, int]
+
+
+def _part_tokens(part: str, lemmatizer: str) -> tuple[PartToken, ...]:
+    """The tokens of one part of a field (model.segments), cached: the parts before the one
+    being typed come back unchanged on every keystroke."""
+    key = (part, lemmatizer)
+    cached = _part_cache.get(key)
+    if cached is not None:
+        return cached
     # spaCy reads the normalised text (masked, digits as 0): its string store keeps every new
     # string, and unique phone or guide numbers would grow it without end.
-    shaped = bounded_chunks(normalize(text))
-    spans = agent_spans(text)
+    shaped = bounded_chunks(normalize(part))
     starts, ends, source = shaped.starts, shaped.ends, shaped.text
     words = _word_cache(lemmatizer)
     young = words.young_get()
-    tokens: list[Token] = []
-    append = tokens.append
-    new_token = tuple.__new__  # Token(...) without the call of its Python __new__
-    negation_left = 0
-    span_index, n_spans = 0, len(spans)
-    agent = False
-    size = 200
+    out: list[PartToken] = []
+    append = out.append
+    size = getsizeof(part) + 200
     for idx, length, is_space, is_punct in token_table(source):
         if is_space:
             continue
@@ -166,27 +177,49 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
             info = _word_info(surface, lemmatizer)
             words.put(surface, info)
         word, lemma, is_word, token_bytes = info
-        size += token_bytes
-        start = starts[idx]
-        if n_spans:
-            # Tokens come in order: walk the agent's spans alongside them.
-            while span_index < n_spans and spans[span_index][1] <= start:
-                span_index += 1
-            agent = span_index < n_spans and spans[span_index][0] <= start
-        if is_word:
-            append(
-                new_token(
-                    Token, (field, start, ends[idx + length - 1], word, lemma, negation_left > 0, agent, True)
+        append((starts[idx], ends[idx + length - 1], word, lemma, is_word, bool(is_punct), token_bytes))
+        size += token_bytes + 80
+    tokens = tuple(out)
+    _part_cache.put(key, tokens, size)
+    return tokens
+
+
+def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...], int]:
+    """The field's tokens, and the bytes they take (an estimate, for the cache)."""
+    spans = agent_spans(text)
+    tokens: list[Token] = []
+    append = tokens.append
+    new_token = tuple.__new__  # Token(...) without the call of its Python __new__
+    negation_left = 0
+    span_index, n_spans = 0, len(spans)
+    agent = False
+    size = 200
+    bounds = [0, *cut_points(text), len(text)]
+    for offset, end_of_part in pairwise(bounds):
+        for start, end, word, lemma, is_word, is_punct, token_bytes in _part_tokens(
+            text[offset:end_of_part], lemmatizer
+        ):
+            size += token_bytes
+            start += offset
+            if n_spans:
+                # Tokens come in order: walk the agent's spans alongside them.
+                while span_index < n_spans and spans[span_index][1] <= start:
+                    span_index += 1
+                agent = span_index < n_spans and spans[span_index][0] <= start
+            if is_word:
+                append(
+                    new_token(
+                        Token, (field, start, end + offset, word, lemma, negation_left > 0, agent, True)
+                    )
                 )
-            )
-            if word in NEGATORS:
-                negation_left = NEGATION_WINDOW
-            elif negation_left:
-                negation_left -= 1
-        else:
-            if is_punct:
-                negation_left = 0
-            append(new_token(Token, (field, start, ends[idx + length - 1], word, lemma, False, agent, False)))
+                if word in NEGATORS:
+                    negation_left = NEGATION_WINDOW
+                elif negation_left:
+                    negation_left -= 1
+            else:
+                if is_punct:
+                    negation_left = 0
+                append(new_token(Token, (field, start, end + offset, word, lemma, False, agent, False)))
     return tuple(tokens), size
 
 

@@ -34,8 +34,9 @@ def _unique_note(rng: random.Random, words: int) -> str:
 
 
 def test_tokenizing_unique_text_keeps_the_token_caches_within_their_budget(monkeypatch):
-    field_cache = ByteBoundedCache(200_000)
+    field_cache, part_cache = ByteBoundedCache(200_000), ByteBoundedCache(400_000)
     monkeypatch.setattr(tokens, "_field_cache", field_cache)
+    monkeypatch.setattr(tokens, "_part_cache", part_cache)
     monkeypatch.setattr(tokens, "WORD_CACHE_BYTES", 100_000)
     monkeypatch.setattr(tokens, "_word_caches", {})
     rng = random.Random(5)
@@ -43,6 +44,7 @@ def test_tokenizing_unique_text_keeps_the_token_caches_within_their_budget(monke
         tokens.case_tokens([_unique_note(rng, 200)], lemmatizer="none")
     word_cache = tokens._word_cache("none")
     assert 0 < field_cache.bytes <= 200_000 and 0 < word_cache.bytes <= 100_000
+    assert 0 < part_cache.bytes <= 400_000
     assert len(word_cache) < 60 * 200  # it forgot words: the budget, not the vocabulary, bounds it
 
 

@@ -27,7 +27,7 @@ import re
 # stays one or two parts.
 MIN_PART_CHARS = 160
 
-_SENTENCE_END = re.compile(r"[.!?…]+\s+")
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++\s+")
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
 # The titles of model.masking's name pattern longer than four letters.
 _TITLES = frozenset({"doutor", "doutora", "senhor", "senhora", "professor", "professora"})

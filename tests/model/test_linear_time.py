@@ -14,6 +14,7 @@ import pytest
 from model.forms.parse import parse_form
 from model.masking import mask
 from model.normalize import normalize
+from model.segments import cut_points
 from model.tokenizer import bounded_chunks
 from model.whatsapp import split_turns
 
@@ -34,6 +35,9 @@ PATHOLOGICAL = {
     "spaces after a chat head": "[13:52, 9/10/2024]" + " " * N,
     "chat heads without speaker": "[1:11, 1/1/11]a" * (N // 15),
     "exported chat heads": "01/01/2024 13:52 - a " * (N // 21),
+    "periods": "." * N,
+    "sentence ends no part may follow": "Dr. " * (N // 4),
+    "exclamations and spaces": "!? " * (N // 3),
 }
 
 
@@ -44,7 +48,7 @@ def _seconds(function, text: str) -> float:
 
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
-@pytest.mark.parametrize("function", [mask, normalize, split_turns], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("function", [mask, normalize, split_turns, cut_points], ids=lambda f: f.__name__)
 def test_request_path_patterns_are_linear(function, text):
     assert _seconds(function, text) < 1.0
 

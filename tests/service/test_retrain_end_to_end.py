@@ -216,16 +216,16 @@ def test_dry_run_changes_nothing(server):
     assert registry.versions(server.registry) == versions and registry.history(server.registry) == history
 
 
-@pytest.mark.parametrize(
-    "kill_at", ["artifact_written", "before_rename", "before_history", "before_current", "after_current"]
-)
-def test_a_retrain_killed_mid_write_leaves_the_registry_intact(server, kill_at):
+def test_a_retrain_killed_mid_write_leaves_the_registry_intact(server):
+    # Killed after the new version is written, verified and exercised, just before CURRENT moves.
+    # Every other crash point is checked on the registry alone (tests/training/test_registry.py):
+    # a whole retrain per point took ~55 s each.
     before = registry.current_version(server.registry)
-    result = _retrain(server, kill_at=kill_at)
+    result = _retrain(server, kill_at="before_current")
     assert result.returncode == -9, (result.returncode, result.stderr[-500:])
 
     current = registry.current_version(server.registry)
-    assert current in (before, *registry.versions(server.registry))
+    assert current == before
     registry.load(current, server.registry)  # verifies hash and libraries
     for version in registry.versions(server.registry):
         registry.verify(version, server.registry)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +138,44 @@ def test_current_is_replaced_not_rewritten_in_place(tmp_path, model):
 def test_model_dir_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTIVO_MODEL_DIR", str(tmp_path / "elsewhere"))
     assert registry.registry_root() == tmp_path / "elsewhere"
+
+
+CRASH_POINTS = ["artifact_written", "before_rename", "before_history", "before_current", "after_current"]
+# A child saves a version of the serving model and promotes it, killed by SIGKILL at the crash point.
+SAVE_AND_PROMOTE = """
+import sys
+from pathlib import Path
+from training import registry
+root = Path(sys.argv[1])
+version = registry.save_version(registry.load(None, root).model, {"data_hash": "killed"}, root)
+registry.promote(version, root)
+"""
+
+
+@pytest.mark.parametrize("kill_at", CRASH_POINTS)
+def test_a_save_and_promote_killed_at_any_point_leaves_the_registry_intact(tmp_path, trained, kill_at):
+    root = tmp_path / "registry"
+    shutil.copytree(trained["root"], root)
+    before = registry.current_version(root)
+    killed = subprocess.run(
+        [sys.executable, "-c", SAVE_AND_PROMOTE, str(root)],
+        env={**os.environ, "MOTIVO_KILL_AT": kill_at},
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, (killed.returncode, killed.stderr[-500:])
+
+    current = registry.current_version(root)
+    assert current in (before, *registry.versions(root))
+    assert (current == before) == (kill_at != "after_current")
+    registry.load(current, root)  # verifies hash, signature and libraries
+    for version in registry.versions(root):
+        registry.verify(version, root)
+    for line in (root / "history.jsonl").read_text().splitlines()[:-1]:
+        json.loads(line)
+    # What the killed run left (a staging folder, an unpromoted version) does not block the next.
+    version = save(registry.load(current, root).model, root, "after")
+    registry.promote(version, root)
+    assert registry.current_version(root) == version

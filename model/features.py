@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from sys import getsizeof
 from typing import Any
 
 import numpy as np
@@ -15,16 +16,19 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from model.bounded_cache import ByteBoundedCache
 from model.cases import text_fields
 from model.fitted import require_fitted
 from model.masking import names_in
 from model.normalize import fold
-from model.tokens import LEMMATIZERS, Token, case_tokens
+from model.tokens import LEMMATIZERS, Token, case_tokens, field_tokens
 
 # A word's feature prefix by (in the operator's turn, negated).
 _PREFIXES = {False: {False: "", True: "neg:"}, True: {False: "ag:", True: "ag:neg:"}}
 _FEATURE_PARTS = re.compile(r"[=_:]")
 _WORD = re.compile(r"[^\W\d_]+")
+# Each vectorizer's cache of its fields' feature occurrences (per worker, bounded in bytes).
+OCCURRENCE_CACHE_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,35 @@ class CaseVectorizer(TransformerMixin, BaseEstimator):
 
     def tokens(self, case: Any) -> list[Token]:
         return case_tokens(text_fields(case), self.lemmatizer)
+
+    def analyze_case(self, case: Any) -> tuple[list[Token], Occurrences]:
+        """`tokens(case)` and `encode` of them, each field's occurrences cached: an agent's page
+        resends every field on each pause, and only the one being typed in changes (features never
+        cross fields, so a case's occurrences are its fields' put end to end)."""
+        tokens: list[Token] = []
+        parts: list[Occurrences] = []
+        for index, text in enumerate(text_fields(case)):
+            field = field_tokens(text, index, self.lemmatizer)
+            parts.append(self._field_occurrences(text, index, field).shifted(len(tokens)))
+            tokens.extend(field)
+        return tokens, Occurrences.joined(parts, len(tokens))
+
+    def _field_occurrences(self, text: str, index: int, field: Sequence[Token]) -> Occurrences:
+        cache = self.__dict__.get("_occurrence_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_occurrence_cache", ByteBoundedCache(OCCURRENCE_CACHE_BYTES))
+        key = (text, index)
+        occurrences = cache.get(key)
+        if occurrences is None:
+            occurrences = self.encode(field)
+            cache.put(key, occurrences, getsizeof(text) + 24 * len(occurrences.columns) + 400)
+        return occurrences
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The cache of a serving worker is not part of the fitted model.
+        state = super().__getstate__()
+        state.pop("_occurrence_cache", None)
+        return state
 
     def fit(self, X: Iterable[Any], y: Any = None) -> CaseVectorizer:
         if self.lemmatizer not in LEMMATIZERS:
@@ -193,6 +226,24 @@ class Occurrences:
     starts: np.ndarray
     ends: np.ndarray
     n_tokens: int
+
+    def shifted(self, offset: int) -> Occurrences:
+        """The same occurrences with their token spans moved `offset` tokens on."""
+        if not offset:
+            return self
+        return Occurrences(self.columns, self.starts + offset, self.ends + offset, self.n_tokens + offset)
+
+    @staticmethod
+    def joined(parts: Sequence[Occurrences], n_tokens: int) -> Occurrences:
+        """Consecutive fields' occurrences (already shifted) as one case's."""
+        if len(parts) == 1:
+            return Occurrences(parts[0].columns, parts[0].starts, parts[0].ends, n_tokens)
+        return Occurrences(
+            np.concatenate([p.columns for p in parts]),
+            np.concatenate([p.starts for p in parts]),
+            np.concatenate([p.ends for p in parts]),
+            n_tokens,
+        )
 
     @cached_property
     def grouped(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -258,8 +258,9 @@ class MotivoModel(BaseEstimator):
     def analyze(self, X: Sequence[Any]) -> Analysis:
         """Tokens, feature occurrences, features and probabilities of each case (for evidence)."""
         require_fitted(self, "vectorizer_")
-        tokens = [self.vectorizer_.tokens(case) for case in X]
-        occurrences = [self.vectorizer_.encode(t) for t in tokens]
+        analyzed = [self.vectorizer_.analyze_case(case) for case in X]
+        tokens = [case_tokens for case_tokens, _ in analyzed]
+        occurrences = [case_occurrences for _, case_occurrences in analyzed]
         features = self.vectorizer_.rows(occurrences)
         return Analysis(X, tokens, occurrences, features, self._proba(tokens, occurrences, features))
 

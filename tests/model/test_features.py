@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 
 from model.features import CaseVectorizer, FeatureSpec
@@ -102,3 +104,24 @@ def test_abbreviations_keep_the_offsets_of_what_the_agent_wrote():
         ("para", "p/"),
         ("clinica", "clinica"),
     ]
+
+
+def test_a_cases_occurrences_are_its_fields_put_end_to_end_and_cached_per_field():
+    vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+    for case in CASES:
+        expected_tokens = vectorizer.tokens(case)
+        expected = vectorizer.encode(expected_tokens)
+        for _ in range(2):  # the second time from the cache
+            tokens, occurrences = vectorizer.analyze_case(case)
+            assert tokens == expected_tokens
+            np.testing.assert_array_equal(occurrences.columns, expected.columns)
+            np.testing.assert_array_equal(occurrences.starts, expected.starts)
+            np.testing.assert_array_equal(occurrences.ends, expected.ends)
+            assert occurrences.n_tokens == expected.n_tokens
+
+
+def test_the_occurrence_cache_is_not_pickled_with_the_vectorizer():
+    vectorizer = CaseVectorizer(min_df=1).fit(CASES)
+    vectorizer.analyze_case(CASES[0])
+    assert "_occurrence_cache" in vectorizer.__dict__
+    assert "_occurrence_cache" not in pickle.loads(pickle.dumps(vectorizer)).__dict__

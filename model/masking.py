@@ -28,7 +28,7 @@ PLACEHOLDERS = {
 # Invisible characters (zero-width spaces and joiners, soft hyphen, BOM) are dropped and other
 # Unicode spaces (no-break, thin, figure...) read as a space, so that "529\u200b982..." or
 # "98765\u00a04321" are the numbers they look like.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
 _SPACES = dict.fromkeys(
     "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000", " "
 )
@@ -45,11 +45,13 @@ _EMAIL = re.compile(
 # without such a word before it, is not recognised (the model's vocabulary drops it anyway:
 # features.py leaves out every word seen as a name anywhere in the training texts).
 _NAME_WORD = r"[A-ZÁÉÍÓÚÂÊÔÃÕÇ][a-záéíóúâêôãõçü]+"
+# The titles a name may follow ("Dra. Ana", "Profª Lia"); model.segments never cuts a note after one.
+TITLE = r"(?:[Dd]r[aª]?|[Dd]outora?|[Ss]r[at]?a?|[Ss]enhora?|[Dd]ona|[Pp]rof[aª]?|[Pp]rofessora?)"
 # The lookahead (the first letters of the words before a name) lets the engine skip most
 # positions at once.
 _NAME = re.compile(
     r"\b(?=[DdSsPpRrFfEeMmIiAaGgCcLl])"
-    r"(?:\b(?:[Dd]r[aª]?|[Dd]outora?|[Ss]r[at]?a?|[Ss]enhora?|[Dd]ona|[Pp]rof[aª]?|[Pp]rofessora?)\.?\s+"
+    rf"(?:\b{TITLE}\.?\s+"
     r"|\b(?:secret[áa]ri[oa]|recepcionista|filh[oa]|espos[oa]|marido|irm[ãa]o?|s[óo]ci[oa]|assistente|auxiliar"
     r"|gerente|analista|administrador[a]?|advogad[oa]|atendente|dentista)\s+(?:[oa]\s+)?"
     r"|\b(?:fal(?:ei|ou|amos)|convers(?:ei|ou|amos)|contatei|liguei\s+para)\s+com\s+(?:[oa]\s+)?)"
@@ -155,7 +157,7 @@ def names_in(text: str) -> set[str]:
 def mask_aligned(text: AlignedText | str) -> AlignedText:
     """Replace personal data by typed placeholders, keeping the map to the original."""
     aligned = AlignedText.of(text) if isinstance(text, str) else text
-    aligned = aligned.sub(_INVISIBLE, "")
+    aligned = aligned.sub(INVISIBLE, "")
     if _ODD_SPACE.search(aligned.text):
         aligned = aligned.map_chars(_SPACES)
     if _EMAIL_HINT.search(aligned.text):

@@ -96,9 +96,10 @@ def match_key(text: str) -> str:
 
 
 def _lower_aligned(text: AlignedText) -> AlignedText:
-    if text.text.islower() or not any(ch.isupper() for ch in text.text):
-        return text
     lowered = text.text.lower()
+    if lowered == text.text:
+        # Not "no capital letter": a titlecase letter ("ǅ") is not upper case but has a lower one.
+        return text
     # Each character lowered on its own: str.lower() gives the same unless a character grows
     # ("İ") or a capital sigma ends a word (str.lower() writes the final form, "ς").
     if len(lowered) == len(text.text) and "Σ" not in text.text:

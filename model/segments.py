@@ -8,8 +8,9 @@ A part must read exactly as it reads inside the whole text. A cut is therefore m
 a sentence's end punctuation and the whitespace that follows it, where none of the passes
 before tokens (model.masking, model.normalize, model.tokenizer) can match across:
 - every pattern that could run over a ". " (a title before a name, "nº." or "prot." before a
-  number) needs a word of at most four letters or a title before the period, and such a word
-  never ends a part;
+  number) needs a word of at most four letters or a title (model.masking.TITLE) before the
+  period, and such a word never ends a part, nor one that an invisible character (which masking
+  drops) may join to the letters before it;
 - a CPF's context ("cpf: 123...") is looked for in the eight characters before a number, so no
   part ends within reach of "cpf";
 - a digit before the period never ends a part (phone and number patterns allow one separator);
@@ -23,21 +24,26 @@ from __future__ import annotations
 
 import re
 
+from model.masking import INVISIBLE, TITLE
+
 # A part is at least this long: each part costs a spaCy call, so a note of a few sentences
 # stays one or two parts.
 MIN_PART_CHARS = 160
 
 _SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++\s+")
 _LAST_WORD = re.compile(r"[^\W\d_]+\Z")
-# The titles of model.masking's name pattern longer than four letters.
-_TITLES = frozenset({"doutor", "doutora", "senhor", "senhora", "professor", "professora"})
+_TITLE = re.compile(TITLE)
 
 
 def _may_end_part(text: str, punctuation: int) -> bool:
     """Whether the sentence ending at `punctuation` may end a part."""
     before = text[max(0, punctuation - 12) : punctuation]
     word = _LAST_WORD.search(before)
-    if word is None or len(word.group()) < 5 or word.group().lower() in _TITLES:
+    if word is None or len(word.group()) < 5 or _TITLE.fullmatch(word.group()):
+        return False
+    start = punctuation - len(word.group())
+    # Masking drops invisible characters first: "D\u200boutor." is read as a title.
+    if start and INVISIBLE.match(text, start - 1):
         return False
     return "cpf" not in before.lower()
 

@@ -3,7 +3,10 @@
 A suggestion is 30 reasons with their evidence: the standard library's encoder took ~6 % of a
 `/v1/suggest` request, orjson a fraction of that. The output is the same JSON: keys sorted,
 UTF-8 rather than escapes, dates as HTTP dates (Flask's rule), compact unless in debug mode.
-What orjson refuses (an integer past 64 bits) is written by the standard library as before.
+What orjson refuses (an integer past 64 bits, a numpy float64) is written by the standard library
+as before. One difference: a NaN or infinite number (a metric of a registry manifest may be NaN)
+is written `null`, where the standard library wrote `NaN`, which is not JSON and which a
+browser's `JSON.parse` refuses.
 """
 
 from __future__ import annotations

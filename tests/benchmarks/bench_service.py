@@ -73,10 +73,19 @@ end
 WRK_THREADS = 2
 
 
-def template(every_field: bool) -> str:
+def template(new: str) -> str:
+    """The request body with the counter: "typing" in the general note only, "fields" at the end
+    of every field, "sentences" at the start of every sentence (no part of any field was seen
+    before: model.segments caches the parts a field is read in)."""
+
+    def counted(text: str, end: bool) -> str:
+        if new == "sentences":
+            return re.sub(r"(^|[.!?]\s+)", lambda m: m.group(1) + "#N# ", text)
+        return f"{text} #N#" if end else text
+
     case = {
-        "observations": [f"{o} #N#" if every_field else o for o in CASE["observations"]],
-        "general_note": CASE["general_note"] + " #N#",
+        "observations": [counted(o, new == "fields") for o in CASE["observations"]],
+        "general_note": counted(CASE["general_note"], True),
         "draft_id": "bench-#D#",  # a new form every 10 requests, as the page sends
     }
     return json.dumps(case, ensure_ascii=False)
@@ -228,7 +237,7 @@ def compare_live_measures(args: argparse.Namespace) -> None:
             server, url, token, work = start_server(args.workers, args.threads, MOTIVO_LIVE_MEASURES=mode)
             try:
                 typing = work / "typing.lua"
-                typing.write_text(LUA.format(template=template(False), token=token), encoding="utf-8")
+                typing.write_text(LUA.format(template=template("typing"), token=token), encoding="utf-8")
                 run_wrk(url + "/v1/suggest", 3, args.connections, typing)  # warm up
                 result = run_wrk(url + "/v1/suggest", args.seconds, args.connections, typing)
             finally:
@@ -263,28 +272,31 @@ def main() -> None:
         return
     server, url, token, work = start_server(args.workers, args.threads)
     try:
-        typing, fresh = work / "typing.lua", work / "fresh.lua"
-        typing.write_text(LUA.format(template=template(False), token=token), encoding="utf-8")
-        fresh.write_text(LUA.format(template=template(True), token=token), encoding="utf-8")
+        scripts = {}
+        for new in ("typing", "fields", "sentences"):
+            scripts[new] = work / f"{new}.lua"
+            scripts[new].write_text(LUA.format(template=template(new), token=token), encoding="utf-8")
         chars = len("".join(CASE["observations"]) + CASE["general_note"])
-        run_wrk(url + "/v1/suggest", 3, args.connections, typing)  # warm up
-        uncached = run_wrk(url + "/v1/suggest", args.seconds, args.connections, fresh)
-        suggest = run_wrk(url + "/v1/suggest", args.seconds, args.connections, typing)
+        run_wrk(url + "/v1/suggest", 3, args.connections, scripts["typing"])  # warm up
+        uncached = run_wrk(url + "/v1/suggest", args.seconds, args.connections, scripts["fields"])
+        nothing_seen = run_wrk(url + "/v1/suggest", args.seconds, args.connections, scripts["sentences"])
+        suggest = run_wrk(url + "/v1/suggest", args.seconds, args.connections, scripts["typing"])
         health = run_wrk(url + "/healthz", args.seconds, args.connections, None)
         print(
             f"{args.workers} workers x {args.threads} threads, {args.connections} connections, {args.seconds} s each, case of {chars} chars"
         )
         rows = (
             ("/v1/suggest (every field new per request)", uncached),
+            ("/v1/suggest (every sentence new per request)", nothing_seen),
             ("/v1/suggest (one field changes: typing)", suggest),
             ("/healthz", health),
         )
         for name, r in rows:
             print(
-                f"{name:46s} {r['requests_per_s']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
+                f"{name:49s} {r['requests_per_s']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms"
                 f"  non-2xx {r['non_2xx']}"
             )
-        for name, r in rows[:2]:
+        for name, r in rows[:3]:
             print(f"{name} / healthz: {r['requests_per_s'] / health['requests_per_s']:.2f}")
         print("worker resident memory after the load runs: " + mb(worker_rss(server.pid)))
         if args.soak:

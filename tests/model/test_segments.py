@@ -77,6 +77,11 @@ TRAPS = [
     "pagamento\u200b. \u200b12345678901",
     "!!!!!!!!!!!!! ....... ???",
     "advogado. Procon. Justiça.",
+    "Profa. Maria Souza",
+    "Profª. Lia Reis",
+    "o D\u200boutor. Paulo Reis",
+    "a Pr\u00adofessora. Ana Lima",
+    "Abcdefg. ǅ.",
 ]
 SEPARATORS = [" ", "  ", "\n", "\n\n", ". ", " \t", "\u2003", ""]
 
@@ -98,6 +103,8 @@ def test_text_full_of_traps_reads_the_same_in_parts(pieces):
         ("Pediu o número. Meucpf. 52998224725", "Meucpf. "),
         ("Anotei o telefone. Ligar 84. 98120-7765 dela", "84. "),  # a digit before the period
         ("Informou o protocolo. prot. 12345678", "prot. "),  # "prot." before a number
+        ("Disse que vai fechar. A Profa. Maria Souza.", "Profa. "),  # a five-letter title
+        ("Disse que vai fechar. O D\u200boutor. Paulo Reis.", "D\u200boutor. "),  # an invisible joiner
     ],
 )
 def test_no_cut_after_a_short_word_a_title_a_digit_or_near_cpf(text, trap):

@@ -41,3 +41,9 @@ def test_debug_mode_indents():
     app.debug = True
     with app.app_context():
         assert b'\n  "a": 1' in jsonify({"a": 1}).get_data()
+
+
+def test_a_nan_metric_is_written_as_null_which_every_json_parser_reads():
+    with _app().app_context():
+        body = jsonify({"roc_auc": float("nan"), "recall": float("inf")}).get_data()
+    assert json.loads(body) == {"roc_auc": None, "recall": None}

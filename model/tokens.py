@@ -115,7 +115,7 @@ def _word_entry_bytes(surface: str, info: WordInfo) -> int:
 _word_caches: dict[str, ByteBoundedCache[str, WordInfo]] = {}
 # Entries are put with their size, which `_tokenize` adds up as it goes.
 _field_cache: ByteBoundedCache[tuple[str, int, str], tuple[Token, ...]] = ByteBoundedCache(FIELD_CACHE_BYTES)
-_part_cache: ByteBoundedCache[tuple[str, str], tuple[PartToken, ...]] = ByteBoundedCache(PART_CACHE_BYTES)
+_part_cache: ByteBoundedCache[tuple, tuple[tuple[Token, ...], int, int]] = ByteBoundedCache(PART_CACHE_BYTES)
 
 
 def _word_cache(lemmatizer: str) -> ByteBoundedCache[str, WordInfo]:
@@ -147,27 +147,56 @@ def field_tokens(text: str, field: int, lemmatizer: str) -> tuple[Token, ...]:
     return tokens
 
 
-# A part's token: (start, end) in the part's original text, folded word, lemma, is alphabetic,
-# is punctuation, and the bytes the field's Token of it takes.
-PartToken = tuple[int, int, str, str, bool, bool, int]
+# What reading a part needs besides its text: (field, the part's offset in the field, the
+# agent's spans within the part, the negation window still open where it starts).
+PartContext = tuple[int, int, tuple[tuple[int, int], ...], int]
 
 
-def _part_tokens(part: str, lemmatizer: str) -> tuple[PartToken, ...]:
-    """The tokens of one part of a field (model.segments), cached: the parts before the one
-    being typed come back unchanged on every keystroke."""
-    key = (part, lemmatizer)
-    cached = _part_cache.get(key)
-    if cached is not None:
-        return cached
+def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...], int]:
+    """The field's tokens, and the bytes they take (an estimate, for the cache).
+
+    The field is read in parts (model.segments); each part's tokens are cached under all they
+    depend on, so the parts before the one being typed come back as they were, offsets and all.
+    """
+    spans = agent_spans(text)
+    bounds = [0, *cut_points(text), len(text)]
+    tokens: list[Token] = []
+    size, negation_left, first_span = 200, 0, 0
+    for offset, end in pairwise(bounds):
+        while first_span < len(spans) and spans[first_span][1] <= offset:
+            first_span += 1
+        local = []
+        for start, stop in spans[first_span:]:
+            if start >= end:
+                break
+            local.append((max(start, offset) - offset, min(stop, end) - offset))
+        context = (field, offset, tuple(local), negation_left)
+        key = (text[offset:end], lemmatizer, context)
+        cached = _part_cache.get(key)
+        if cached is None:
+            cached = _read_part(key[0], lemmatizer, context)
+            _part_cache.put(key, cached, cached[2])
+        part_tokens, negation_left, part_size = cached
+        tokens.extend(part_tokens)
+        size += part_size
+    return tuple(tokens), size
+
+
+def _read_part(part: str, lemmatizer: str, context: PartContext) -> tuple[tuple[Token, ...], int, int]:
+    """(the part's tokens, the negation window left open at its end, the bytes they take)."""
+    field, offset, spans, negation_left = context
     # spaCy reads the normalised text (masked, digits as 0): its string store keeps every new
     # string, and unique phone or guide numbers would grow it without end.
     shaped = bounded_chunks(normalize(part))
     starts, ends, source = shaped.starts, shaped.ends, shaped.text
     words = _word_cache(lemmatizer)
     young = words.young_get()
-    out: list[PartToken] = []
-    append = out.append
-    size = getsizeof(part) + 200
+    tokens: list[Token] = []
+    append = tokens.append
+    new_token = tuple.__new__  # Token(...) without the call of its Python __new__
+    span_index, n_spans = 0, len(spans)
+    agent = False
+    size = getsizeof(part) + 300
     for idx, length, is_space, is_punct in token_table(source):
         if is_space:
             continue
@@ -177,50 +206,27 @@ def _part_tokens(part: str, lemmatizer: str) -> tuple[PartToken, ...]:
             info = _word_info(surface, lemmatizer)
             words.put(surface, info)
         word, lemma, is_word, token_bytes = info
-        append((starts[idx], ends[idx + length - 1], word, lemma, is_word, bool(is_punct), token_bytes))
-        size += token_bytes + 80
-    tokens = tuple(out)
-    _part_cache.put(key, tokens, size)
-    return tokens
-
-
-def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...], int]:
-    """The field's tokens, and the bytes they take (an estimate, for the cache)."""
-    spans = agent_spans(text)
-    tokens: list[Token] = []
-    append = tokens.append
-    new_token = tuple.__new__  # Token(...) without the call of its Python __new__
-    negation_left = 0
-    span_index, n_spans = 0, len(spans)
-    agent = False
-    size = 200
-    bounds = [0, *cut_points(text), len(text)]
-    for offset, end_of_part in pairwise(bounds):
-        for start, end, word, lemma, is_word, is_punct, token_bytes in _part_tokens(
-            text[offset:end_of_part], lemmatizer
-        ):
-            size += token_bytes
-            start += offset
-            if n_spans:
-                # Tokens come in order: walk the agent's spans alongside them.
-                while span_index < n_spans and spans[span_index][1] <= start:
-                    span_index += 1
-                agent = span_index < n_spans and spans[span_index][0] <= start
-            if is_word:
-                append(
-                    new_token(
-                        Token, (field, start, end + offset, word, lemma, negation_left > 0, agent, True)
-                    )
-                )
-                if word in NEGATORS:
-                    negation_left = NEGATION_WINDOW
-                elif negation_left:
-                    negation_left -= 1
-            else:
-                if is_punct:
-                    negation_left = 0
-                append(new_token(Token, (field, start, end + offset, word, lemma, False, agent, False)))
-    return tuple(tokens), size
+        size += token_bytes
+        start = starts[idx]
+        if n_spans:
+            # Tokens come in order: walk the agent's spans alongside them.
+            while span_index < n_spans and spans[span_index][1] <= start:
+                span_index += 1
+            agent = span_index < n_spans and spans[span_index][0] <= start
+        end = ends[idx + length - 1] + offset
+        if is_word:
+            append(
+                new_token(Token, (field, start + offset, end, word, lemma, negation_left > 0, agent, True))
+            )
+            if word in NEGATORS:
+                negation_left = NEGATION_WINDOW
+            elif negation_left:
+                negation_left -= 1
+        else:
+            if is_punct:
+                negation_left = 0
+            append(new_token(Token, (field, start + offset, end, word, lemma, False, agent, False)))
+    return tuple(tokens), negation_left, size
 
 
 def case_tokens(fields: Sequence[str], lemmatizer: str = "simplemma") -> list[Token]:

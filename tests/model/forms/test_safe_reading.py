@@ -15,13 +15,17 @@ from tests.docx_forms import build_form_docx
 
 ROOT = Path(__file__).parents[3]
 # `motivo import-forms FOLDER`, then this process's own peak resident size on stderr's last line.
+# VmHWM, not getrusage's ru_maxrss: a child forked from a large pytest process keeps the
+# parent's high-water mark in ru_maxrss across exec, and the test then failed when it ran late.
 MEASURED_IMPORT = """
-import resource, sys
+import re, sys
+from pathlib import Path
 from service.cli import main
 try:
     main(["import-forms", sys.argv[1]])
 finally:
-    sys.stderr.write(f"\\npeak_kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+    peak = re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)
+    sys.stderr.write(f"\\npeak_kb {peak}")
 """
 
 

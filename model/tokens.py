@@ -171,12 +171,18 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
                 break
             local.append((max(start, offset) - offset, min(stop, end) - offset))
         context = (field, offset, tuple(local), negation_left)
-        key = (text[offset:end], lemmatizer, context)
-        cached = _part_cache.get(key)
-        if cached is None:
-            cached = _read_part(key[0], lemmatizer, context)
-            _part_cache.put(key, cached, cached[2])
-        part_tokens, negation_left, part_size = cached
+        part = text[offset:end]
+        if end == len(text):
+            # The last part is the one being typed: it changes on every keystroke, and the field
+            # cache keeps the whole field, so caching it too would only push out the others.
+            read = _read_part(part, lemmatizer, context)
+        else:
+            key = (part, lemmatizer, context)
+            read = _part_cache.get(key)
+            if read is None:
+                read = _read_part(part, lemmatizer, context)
+                _part_cache.put(key, read, read[2])
+        part_tokens, negation_left, part_size = read
         tokens.extend(part_tokens)
         size += part_size
     return tuple(tokens), size

@@ -41,7 +41,8 @@ def test_tokenizing_unique_text_keeps_the_token_caches_within_their_budget(monke
     monkeypatch.setattr(tokens, "_word_caches", {})
     rng = random.Random(5)
     for _ in range(60):
-        tokens.case_tokens([_unique_note(rng, 200)], lemmatizer="none")
+        # Sentences of 20 words, so that the note is read in parts (model.segments).
+        tokens.case_tokens([". ".join(_unique_note(rng, 20) for _ in range(10))], lemmatizer="none")
     word_cache = tokens._word_cache("none")
     assert 0 < field_cache.bytes <= 200_000 and 0 < word_cache.bytes <= 100_000
     assert 0 < part_cache.bytes <= 400_000

@@ -251,14 +251,14 @@ class Occurrences:
         return np.unique(self.columns, return_inverse=True, return_counts=True)
 
     def contributions(
-        self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray, distinct: bool = False
+        self, row_indices: np.ndarray, row_values: np.ndarray, weights: np.ndarray
     ) -> np.ndarray:
         """(tokens x labels): each token's share of each label's linear score x . w.
 
         `row_indices`/`row_values` are the case's TF-IDF row (sorted columns, as CSR keeps
-        them); `weights` is (labels x all features), or with `distinct` (labels x the case's
-        distinct columns, `grouped[0]`: a label's 60,000 weights need not be copied to read the
-        few hundred the case has). A feature seen k times, each occurrence
+        them); `weights` is (labels x the case's distinct columns, `grouped[0]`): a label's
+        60,000 weights need not be copied to read the few hundred the case has. A feature seen
+        k times, each occurrence
         covering n tokens, gives each covered token 1/(k*n) of its term, so the tokens' shares
         add up to the score. Plain numpy: building scipy matrices here cost more than the rest.
         """
@@ -272,7 +272,7 @@ class Occurrences:
         values[present] = row_values[found[present]]
         lengths = self.ends - self.starts
         per_occurrence = values[local] / (counts[local] * lengths)
-        terms = (weights[:, local] if distinct else weights[:, unique[local]]).T * per_occurrence[:, None]
+        terms = weights[:, local].T * per_occurrence[:, None]
         tokens = np.repeat(self.starts, lengths) + (
             np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         )

@@ -295,7 +295,7 @@ class MotivoModel(BaseEstimator):
         distinct = occurrences.grouped[0]
         weights = np.vstack([self.coefficients(c)[0][distinct] * slopes[c] for c in columns])
         indices, values = analysis.row(i)
-        contributions = occurrences.contributions(indices, values, weights, distinct=True)
+        contributions = occurrences.contributions(indices, values, weights)
         fields = text_fields(analysis.cases[i])
         tokens = analysis.tokens[i]
         content = content_mask(tokens)

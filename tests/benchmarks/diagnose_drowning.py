@@ -39,7 +39,7 @@ def explain(model, text: str, reason: str) -> None:
     raw = (np.log(counts) + 1.0) * idf[unique]
     norm = float(np.sqrt(raw @ raw))
     weights, intercept = model.coefficients(column)
-    contributions = occurrences.contributions(indices, values, weights[None, :])[:, 0]
+    contributions = occurrences.contributions(indices, values, weights[None, unique])[:, 0]
     weak_start = len(analysis.tokens[0]) - len(model.vectorizer_.tokens({"observations": [WEAK]}))
     weak_part = float(contributions[weak_start:].sum()) if text.endswith(WEAK) else float(contributions.sum())
     other = float(contributions.sum()) - weak_part

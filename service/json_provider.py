@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 from flask import Response
-from flask.json.provider import DefaultJSONProvider, _default
+from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
@@ -26,7 +26,7 @@ class OrjsonProvider(DefaultJSONProvider):
     def _encode(self, obj: Any, indent: bool = False) -> bytes | None:
         try:
             return orjson.dumps(
-                obj, default=_default, option=_OPTIONS | (orjson.OPT_INDENT_2 if indent else 0)
+                obj, default=self.default, option=_OPTIONS | (orjson.OPT_INDENT_2 if indent else 0)
             )
         except orjson.JSONEncodeError:
             return None

@@ -11,6 +11,7 @@ sent): the tokens of recent fields (`FIELD_CACHE_BYTES`), of the parts a field i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -161,16 +162,9 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
     spans = agent_spans(text)
     bounds = [0, *cut_points(text), len(text)]
     tokens: list[Token] = []
-    size, negation_left, first_span = 200, 0, 0
+    size, negation_left = 200, 0
     for offset, end in pairwise(bounds):
-        while first_span < len(spans) and spans[first_span][1] <= offset:
-            first_span += 1
-        local = []
-        for start, stop in spans[first_span:]:
-            if start >= end:
-                break
-            local.append((max(start, offset) - offset, min(stop, end) - offset))
-        context = (field, offset, tuple(local), negation_left)
+        context = (field, offset, _spans_within(spans, offset, end), negation_left)
         part = text[offset:end]
         if end == len(text):
             # The last part is the one being typed: it changes on every keystroke, and the field
@@ -186,6 +180,19 @@ def _tokenize(text: str, field: int, lemmatizer: str) -> tuple[tuple[Token, ...]
         tokens.extend(part_tokens)
         size += part_size
     return tuple(tokens), size
+
+
+def _spans_within(spans: list[tuple[int, int]], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The parts of the sorted, non-overlapping `spans` that lie in [start, end), as offsets from
+    `start` (found by bisection: a long chat has a span per turn and a part per few sentences)."""
+    within = []
+    index = max(bisect_right(spans, (start, end)) - 1, 0)
+    while index < len(spans) and spans[index][0] < end:
+        a, b = spans[index]
+        if b > start:
+            within.append((max(a, start) - start, min(b, end) - start))
+        index += 1
+    return tuple(within)
 
 
 def _read_part(part: str, lemmatizer: str, context: PartContext) -> tuple[tuple[Token, ...], int, int]:

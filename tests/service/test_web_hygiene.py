@@ -24,6 +24,17 @@ def test_every_response_carries_the_security_headers(client, auth):
     assert client.get("/v1/labels", headers=auth).headers["Cache-Control"] == "no-store"
 
 
+def test_a_header_a_view_sets_itself_is_kept(app):
+    @app.get("/v1/own-headers")
+    def own_headers():
+        return "", 204, {"Cache-Control": "max-age=60", "x-frame-options": "SAMEORIGIN"}
+
+    response = app.test_client().get("/v1/own-headers")
+    assert response.headers.getlist("Cache-Control") == ["max-age=60"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_a_405_names_the_allowed_methods(client, auth):
     response = client.get("/v1/suggest", headers=auth)
     assert response.status_code == 405 and "POST" in response.headers["Allow"]

@@ -9,14 +9,33 @@ import pytest
 from playwright.sync_api import expect
 
 from service import confirmations as db
-from service.db import make_engine
+from service.db import confirmations, make_engine
 from tests.browser import browser_page
+from tests.service.conftest import start_live_server
 
 ARTIFACTS = Path(__file__).parents[2] / "var" / "test-artifacts"
 NOTE = (
     "[10:02, 14/3/2025] +55 21 98765-4321: Dr. Paulo aqui. Tive 8 guias glosadas esse mês 😡 "
     "e o recurso de glosa foi negado. Vou processar a operadora."
 )
+
+
+@pytest.fixture(scope="module")
+def shared_server(trained, tmp_path_factory):
+    """One server for the module: starting gunicorn and loading the model takes ~5 s a test."""
+    folder = tmp_path_factory.mktemp("agents-page")
+    server = start_live_server(trained, folder, f"sqlite:///{folder / 'motivo.db'}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(shared_server):
+    """The module's server with no confirmation stored, as if each test had its own; every test
+    opens a fresh browser, so nothing else of an earlier test reaches it."""
+    with make_engine(shared_server.database).begin() as connection:
+        connection.execute(confirmations.delete())
+    return shared_server
 
 
 @pytest.fixture

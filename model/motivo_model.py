@@ -328,6 +328,13 @@ class MotivoModel(BaseEstimator):
             # Beside a reason already suggested, a lesser one needs only a share of its threshold:
             # notes state their main reason plainly and the others in passing.
             suggested |= suggested.any(axis=1)[:, None] & (reasons >= self.second_share * limits)
+        elif self.second_share > 1.0:
+            # Beside the case's most probable suggested reason, the others need more than their
+            # threshold: a neighbour of the main reason (an RT change's paperwork, a death's
+            # closing) is what crosses its threshold by little.
+            lesser = np.ones_like(suggested)
+            lesser[np.arange(len(reasons)), np.argmax(np.where(suggested, reasons, -1.0), axis=1)] = False
+            suggested &= ~lesser | (reasons >= self.second_share * limits)
         possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
         return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
 

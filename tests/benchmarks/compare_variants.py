@@ -62,6 +62,8 @@ VARIANTS: dict[str, dict] = {
     "sentences-max-floor15": {"sentences": "max", "sentence_floor": 15.0},
     "second-0.5": {"second_share": 0.5},
     "second-0.7": {"second_share": 0.7},
+    "second-1.25": {"second_share": 1.25},
+    "second-1.5": {"second_share": 1.5},
     "sentences-max+second-0.7": {"sentences": "max", "second_share": 0.7},
     "sentences-max-floor20+second-0.7": {"sentences": "max", "sentence_floor": 20.0, "second_share": 0.7},
     "stacked": {"sentences": "stacked"},

@@ -7,12 +7,19 @@ fold on the train split; this one compares models trained on different corpora o
 
     .venv/bin/python tests/benchmarks/typing_on_test.py VERSION [VERSION ...]
     MOTIVO_MODEL_DIR=/tmp/other-registry .venv/bin/python tests/benchmarks/typing_on_test.py VERSION
+    .venv/bin/python tests/benchmarks/typing_on_test.py VERSION --param second_share=1.25
+Suggestions are the model's own decisions (`decide`), so a prediction-time parameter set with
+`--param` (second_share) counts as it does when the service suggests.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
@@ -20,7 +27,6 @@ from model.cases import is_short_note, truncate_case
 from model.motivo_model import label_matrix
 from training import registry
 from training.corpus import load_split
-from training.metrics import suggested_sets
 from training.partial_notes import typing_cut_metrics
 
 CUTS = (0.25, 0.5, 0.75)
@@ -33,7 +39,8 @@ def typing_figures(model, cases: list[dict]) -> list[str]:
     out = []
     for cut in CUTS:
         proba = model.predict_proba([truncate_case(c, cut) for c in cases])
-        chosen = suggested_sets(proba, model.decision_thresholds)
+        decisions = model.decide(proba)
+        chosen = np.column_stack([decisions.suggested, decisions.flagged])
         figures = typing_cut_metrics(truth, proba[:, :-1], chosen[:, :-1], chosen[:, -1])
         out.append(
             f"{cut:.0%}: precision {figures['precision']:.3f} recall {figures['recall']:.3f} "
@@ -42,15 +49,22 @@ def typing_figures(model, cases: list[dict]) -> list[str]:
     return out
 
 
-def main(versions: list[str]) -> None:
+def main(versions: list[str], params: dict) -> None:
     full = [c for c in load_split("test") if not is_short_note(c)]
     older = [c for c in full if c.get("batch", "")[:2] in OLDER]
     for version in versions:
-        model = registry.load(version).model
-        print(f"== {version}")
+        model = registry.load(version).model.set_params(**params)
+        print(f"== {version} {params or ''}")
         for name, cases in (("all test batches", full), ("t1-t5", older)):
             print(f"  {name} ({len(cases)} cases): " + " | ".join(typing_figures(model, cases)))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or [registry.current_version()])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("versions", nargs="*")
+    parser.add_argument("--param", action="append", default=[], help="NAME=VALUE (a JSON value)")
+    args = parser.parse_args()
+    params = {name: json.loads(value) for name, value in (p.split("=", 1) for p in args.param)}
+    main(args.versions or [registry.current_version()], params)

@@ -129,3 +129,13 @@ def test_beside_a_suggested_reason_a_lesser_one_needs_only_its_share_of_the_thre
     # Row 1: nothing reaches its own threshold, so nothing is lowered.
     assert decisions.suggested.tolist() == [[True, False, True], [False, False, False], [False, False, False]]
     assert not (decisions.possible & decisions.suggested).any()
+
+
+def test_above_one_the_share_asks_more_of_every_reason_but_the_most_probable_suggested_one():
+    model = deciding_model([0.3, 0.2, 0.5], 0.7).set_params(second_share=1.5)
+    proba = np.array([[0.40, 0.35, 0.70, 0.1], [0.50, 0.25, 0.10, 0.1], [0.20, 0.10, 0.40, 0.1]])
+    decisions = model.decide(proba)
+    # Row 0: c (0.70) leads; a (0.40 < 1.5 x 0.3) drops to possible, b (0.35 >= 1.5 x 0.2) stays.
+    # Row 1: a alone is suggested and leads, whatever the share. Row 2: nothing is suggested.
+    assert decisions.suggested.tolist() == [[False, True, True], [True, False, False], [False, False, False]]
+    assert decisions.possible.tolist()[0] == [True, False, False]

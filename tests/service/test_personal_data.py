@@ -28,6 +28,17 @@ def _survives(value: str, text: str) -> bool:
     return value in text or digits in text or digits in _digits_only_runs(text)
 
 
+def _without_made_up_fields(line: str) -> str:
+    """A log line without the fields the service makes up itself: its clock and, when the
+    client's id looked like personal data, a fresh random hex id, in which a short e-mail user
+    name ("a000") can turn up by chance. The client's own id is checked on the whole line."""
+    record = json.loads(line)
+    record.pop("time", None)
+    if re.fullmatch(r"[0-9a-f]{32}", str(record.get("request_id", ""))):
+        del record["request_id"]
+    return json.dumps(record, ensure_ascii=False)
+
+
 def _digits_only_runs(text: str) -> str:
     # Digits split by invisible or space characters, joined: what a reader of the log would see.
     return " ".join(
@@ -66,7 +77,7 @@ def test_confirmed_personal_data_is_stored_and_logged_masked(app, client, auth, 
     for value in (note, general):
         assert not _survives(value, stored), (value, stored)
         for line in lines:
-            assert not _survives(value, line), (value, line)
+            assert not _survives(value, _without_made_up_fields(line)), (value, line)
     assert response.headers["X-Request-ID"] != request_id or len(request_id) < 8
     for line in lines:
         assert len(request_id) < 8 or request_id not in line, line

@@ -5,9 +5,11 @@ from __future__ import annotations
 from training.corpus import load_split
 from training.drift import domain_auc, drift, oov_share, vocabulary
 
+# A cattle farm's log: bank notes share too many words with a clinic's business (fundo,
+# financiamento, tarifa, boleto, senha), a farm's words are foreign to dental notes.
 OTHER_WORLD = [
-    f"Cliente {i} pediu a segunda via do boleto do cartão de crédito e a troca da senha do aplicativo bancário, "
-    f"reclamou da tarifa da conta corrente número {i} e do limite do cheque especial"
+    f"Produtor {i} vacinou o rebanho de gado nelore contra aftosa, vendeu a safra de milho e sorgo "
+    f"e comprou ração e sal mineral para os bezerros do curral {i} antes da ordenha"
     for i in range(60)
 ]
 

@@ -332,9 +332,9 @@ class MotivoModel(BaseEstimator):
             # Beside the case's most probable suggested reason, the others need more than their
             # threshold: a neighbour of the main reason (an RT change's paperwork, a death's
             # closing) is what crosses its threshold by little.
-            lesser = np.ones_like(suggested)
-            lesser[np.arange(len(reasons)), np.argmax(np.where(suggested, reasons, -1.0), axis=1)] = False
-            suggested &= ~lesser | (reasons >= self.second_share * limits)
+            enough = reasons >= self.second_share * limits
+            enough[np.arange(len(reasons)), np.argmax(np.where(suggested, reasons, -1.0), axis=1)] = True
+            suggested &= enough
         possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
         return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
 

@@ -72,19 +72,25 @@ def probe_memory(body: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def model_params(items: list[str]) -> dict:
+    """MotivoModel parameters from `--param NAME=VALUE` options (a JSON value, else the text)."""
+    params = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    return params
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--param", action="append", default=[], help="NAME=VALUE (JSON value or text)")
     parser.add_argument("--no-spacy", action="store_true")
     parser.add_argument("--version", default=None, help="Time this registry version; train nothing.")
     args = parser.parse_args()
-    params = {}
-    for item in args.param:
-        name, _, value = item.partition("=")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
+    params = model_params(args.param)
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # "one core"
     codes = load_taxonomy().reason_codes
     train, test = load_split("train"), load_split("test")

@@ -8,45 +8,34 @@ fold on the train split; this one compares models trained on different corpora o
     .venv/bin/python tests/benchmarks/typing_on_test.py VERSION [VERSION ...]
     MOTIVO_MODEL_DIR=/tmp/other-registry .venv/bin/python tests/benchmarks/typing_on_test.py VERSION
     .venv/bin/python tests/benchmarks/typing_on_test.py VERSION --param second_share=1.25
-Suggestions are the model's own decisions (`decide`), so a prediction-time parameter set with
+Suggestions are the model's own decisions (training.partial_notes.typing_simulation, as
+`motivo evaluate` measures typing), so a prediction-time parameter set with
 `--param` (second_share) counts as it does when the service suggests.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from model.cases import is_short_note, truncate_case
-from model.motivo_model import label_matrix
+from model.cases import is_short_note
+from tests.benchmarks.bench_model import model_params
 from training import registry
 from training.corpus import load_split
-from training.partial_notes import typing_cut_metrics
+from training.partial_notes import typing_simulation
 
-CUTS = (0.25, 0.5, 0.75)
 OLDER = ("t1", "t2", "t3", "t4", "t5")
 
 
 def typing_figures(model, cases: list[dict]) -> list[str]:
-    codes = list(model.reason_codes)
-    truth = label_matrix(cases, codes)
-    out = []
-    for cut in CUTS:
-        proba = model.predict_proba([truncate_case(c, cut) for c in cases])
-        decisions = model.decide(proba)
-        chosen = np.column_stack([decisions.suggested, decisions.flagged])
-        figures = typing_cut_metrics(truth, proba[:, :-1], chosen[:, :-1], chosen[:, -1])
-        out.append(
-            f"{cut:.0%}: precision {figures['precision']:.3f} recall {figures['recall']:.3f} "
-            f"confident false/100 {figures['confident_false_per_100']:.2f}"
-        )
-    return out
+    return [
+        f"{float(cut):.0%}: precision {figures['precision']:.3f} recall {figures['recall']:.3f} "
+        f"confident false/100 {figures['confident_false_per_100']:.2f}"
+        for cut, figures in typing_simulation(model, cases).items()
+    ]
 
 
 def main(versions: list[str], params: dict) -> None:
@@ -64,7 +53,6 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("versions", nargs="*")
-    parser.add_argument("--param", action="append", default=[], help="NAME=VALUE (a JSON value)")
+    parser.add_argument("--param", action="append", default=[], help="NAME=VALUE (JSON value or text)")
     args = parser.parse_args()
-    params = {name: json.loads(value) for name, value in (p.split("=", 1) for p in args.param)}
-    main(args.versions or [registry.current_version()], params)
+    main(args.versions or [registry.current_version()], model_params(args.param))

@@ -42,15 +42,21 @@ HEADERS = {
 }
 
 
+_PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, **HEADERS}
+# Suggestions and confirmations quote the notes: no cache may keep them.
+_API_HEADERS = {**_PAGE_HEADERS, "Cache-Control": "no-store"}
+_DOCS_HEADERS = {"Content-Security-Policy": DOCS_POLICY, **HEADERS}
+
+
 def _add_headers(response: Response) -> Response:
     # A header a view set itself is kept. Werkzeug's setdefault and `in` look a name up by
     # raising and catching a KeyError when it is absent, ~4 µs each on every response.
     present = {name.lower() for name, _ in response.headers.items()}
-    docs = request.path.startswith("/docs")
-    wanted = {"Content-Security-Policy": DOCS_POLICY if docs else PAGE_POLICY, **HEADERS}
-    if request.path.startswith("/v1"):
-        # Suggestions and confirmations quote the notes: no cache may keep them.
-        wanted["Cache-Control"] = "no-store"
+    wanted = _PAGE_HEADERS
+    if request.path.startswith("/docs"):
+        wanted = _DOCS_HEADERS
+    elif request.path.startswith("/v1"):
+        wanted = _API_HEADERS
     for name, value in wanted.items():
         if name.lower() not in present:
             response.headers.add(name, value)

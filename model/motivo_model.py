@@ -65,6 +65,11 @@ SENTENCE_MODES = ("off", "max", "stacked")
 POSSIBLE_SHARE = 0.5
 
 
+def _top_suggested(reasons: np.ndarray, suggested: np.ndarray) -> np.ndarray:
+    """Each case's most probable suggested reason (any column where none is suggested)."""
+    return np.argmax(np.where(suggested, reasons, -1.0), axis=1)
+
+
 @dataclass(frozen=True)
 class Decisions:
     """What the model tells the agent for each case: the suggested reasons, the possible ones,
@@ -113,6 +118,8 @@ class MotivoModel(BaseEstimator):
         sentences: str = "off",
         sentence_floor: float | None = None,
         second_share: float = 1.0,
+        neighbours: Sequence[tuple[str, str]] = (),
+        neighbour_share: float = 1.0,
     ):
         self.reason_codes = reason_codes
         self.flag_code = flag_code
@@ -127,6 +134,14 @@ class MotivoModel(BaseEstimator):
         self.sentences = sentences
         self.sentence_floor = sentence_floor
         self.second_share = second_share
+        self.neighbours = neighbours
+        self.neighbour_share = neighbour_share
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Pickles from before the neighbour rule decide as it does when it is off.
+        state.setdefault("neighbours", ())
+        state.setdefault("neighbour_share", 1.0)
+        super().__setstate__(state)
 
     def fit(
         self,
@@ -333,10 +348,29 @@ class MotivoModel(BaseEstimator):
             # threshold: a neighbour of the main reason (an RT change's paperwork, a death's
             # closing) is what crosses its threshold by little.
             enough = reasons >= self.second_share * limits
-            enough[np.arange(len(reasons)), np.argmax(np.where(suggested, reasons, -1.0), axis=1)] = True
+            enough[np.arange(len(reasons)), _top_suggested(reasons, suggested)] = True
             suggested &= enough
+        if self.neighbour_share > 1.0 and len(self.neighbours):
+            # Beside the case's most probable suggested reason, a box readers confuse with it (an
+            # RT change's paperwork read as burocracia, a slow perícia read as a refusal) needs more
+            # than its threshold; the other reasons keep theirs.
+            near = (
+                self._neighbour_matrix()[_top_suggested(reasons, suggested)] & suggested.any(axis=1)[:, None]
+            )
+            # A reason is never its own neighbour, so the top one itself always stays.
+            suggested &= ~near | (reasons >= self.neighbour_share * limits)
         possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
         return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
+
+    def _neighbour_matrix(self) -> np.ndarray:
+        """(reasons x reasons) bool: the pairs of `neighbours`, both ways."""
+        index = {code: k for k, code in enumerate(self.reason_codes)}
+        matrix = np.zeros((len(index), len(index)), dtype=bool)
+        for a, b in self.neighbours:
+            if a not in index or b not in index:
+                raise ValueError(f"neighbours ({a!r}, {b!r}) are not both reason codes of this model")
+            matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
+        return matrix
 
     @property
     def decision_thresholds(self) -> np.ndarray:

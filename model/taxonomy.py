@@ -33,6 +33,8 @@ class Taxonomy:
     form_versions: dict[str, str]
     spellings: dict[str, str] = field(default_factory=dict, repr=False)
     labels: dict[str, str] = field(default_factory=dict, repr=False)
+    # Pairs of reason codes that are easily confused (GUIDELINES.md tells each pair apart).
+    neighbours: tuple[tuple[str, str], ...] = ()
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
@@ -106,6 +108,7 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         form_versions=dict(raw["form_versions"]),
         spellings=_spelling_index((*reasons, flag, *statuses)),
         labels={item.code: item.label for item in (*reasons, flag, *statuses)},
+        neighbours=tuple(tuple(map(str, pair)) for pair in raw.get("neighbours") or ()),
     )
     codes = [item.code for item in taxonomy._all()]
     if len(codes) != len(set(codes)):
@@ -114,6 +117,9 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         unknown = set(reason.forms) - set(taxonomy.form_versions)
         if unknown:
             raise ValueError(f"reason {reason.code} names unknown form versions {sorted(unknown)}")
+    for pair in taxonomy.neighbours:
+        if len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(taxonomy.reason_codes):
+            raise ValueError(f"neighbours {list(pair)} must be two different reason codes")
     return taxonomy
 
 

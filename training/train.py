@@ -52,6 +52,8 @@ def fit_model(cases: Sequence[dict[str, Any]], corpus_weight: float = 1.0, **par
     """Fit on `cases`; a box a case cannot speak for (an older form's) is left out of that label's fit."""
     taxonomy = load_taxonomy()
     codes = taxonomy.reason_codes
+    # The taxonomy's neighbouring pairs go with the model; `neighbour_share` decides whether they count.
+    params = {"neighbours": taxonomy.neighbours, **params}
     model = MotivoModel(reason_codes=codes, flag_code=taxonomy.flag.code, **params)
     return model.fit(
         list(cases),

@@ -11,7 +11,7 @@ batches kept whole), and judged on the cases it did not see: full cases, the sam
 
 Prints one block per variant and a summary table; takes a few minutes per variant on 2 cores.
 Variants that differ only in prediction-time parameters (PREDICT_TIME: per-sentence scores, the
-lesser reasons' threshold share) share their fitted fold models, so they cost seconds.
+lesser reasons' and neighbours' threshold shares) share their fitted fold models, so they cost seconds.
 Besides the headline figures, multi-reason cases give the recall of their second reasons (the
 gold reasons after the first listed), over all full cases and over the training paraphrase batch.
 `--test` also fits each variant on the whole train split and prints its test figures: the older
@@ -64,13 +64,17 @@ VARIANTS: dict[str, dict] = {
     "second-0.7": {"second_share": 0.7},
     "second-1.25": {"second_share": 1.25},
     "second-1.5": {"second_share": 1.5},
+    # Only the boxes readers confuse with the leading reason (taxonomy.yaml `neighbours`) need more.
+    "neighbour-1.25": {"neighbour_share": 1.25},
+    "neighbour-1.5": {"neighbour_share": 1.5},
+    "neighbour-2": {"neighbour_share": 2.0},
     "sentences-max+second-0.7": {"sentences": "max", "second_share": 0.7},
     "sentences-max-floor20+second-0.7": {"sentences": "max", "sentence_floor": 20.0, "second_share": 0.7},
     "stacked": {"sentences": "stacked"},
     "stacked-floor15": {"sentences": "stacked", "sentence_floor": 15.0},
     "char-ngrams": {"vectorizer": CaseVectorizer(char_ngrams=(4, 5))},
 }
-PREDICT_TIME = ("sentences", "sentence_floor", "second_share")
+PREDICT_TIME = ("sentences", "sentence_floor", "second_share", "neighbour_share")
 PARAPHRASE_TRAIN = "w20-parafrase-multimotivos-treino-mt-ms"
 _fitted: dict[str, tuple] = {}
 

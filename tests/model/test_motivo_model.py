@@ -139,3 +139,40 @@ def test_above_one_the_share_asks_more_of_every_reason_but_the_most_probable_sug
     # Row 1: a alone is suggested and leads, whatever the share. Row 2: nothing is suggested.
     assert decisions.suggested.tolist() == [[False, True, True], [True, False, False], [False, False, False]]
     assert decisions.possible.tolist()[0] == [True, False, False]
+
+
+def test_beside_the_most_probable_suggested_reason_only_its_neighbours_need_more():
+    model = deciding_model([0.3, 0.2, 0.5], 0.7).set_params(neighbours=[("c", "a")], neighbour_share=1.5)
+    proba = np.array([[0.40, 0.25, 0.70, 0.1], [0.80, 0.25, 0.60, 0.1], [0.46, 0.10, 0.76, 0.1]])
+    decisions = model.decide(proba)
+    # Row 0: c leads; its neighbour a (0.40 < 1.5 x 0.3) drops to possible, b (not a neighbour) stays.
+    # Row 1: a leads; its neighbour c (0.60 < 1.5 x 0.5) drops, b stays.
+    # Row 2: c leads; its neighbour a (0.46 >= 1.5 x 0.3) has enough and stays.
+    assert decisions.suggested.tolist() == [[False, True, True], [True, True, False], [True, False, True]]
+    assert decisions.possible.tolist()[:2] == [[True, False, False], [False, False, True]]
+
+
+def test_the_neighbour_rule_is_off_without_pairs_or_a_share_above_one():
+    proba = np.array([[0.40, 0.25, 0.70, 0.1]])
+    plain = deciding_model([0.3, 0.2, 0.5], 0.7).decide(proba).suggested.tolist()
+    for params in ({"neighbour_share": 1.5}, {"neighbours": [("c", "a")]}):
+        assert (
+            deciding_model([0.3, 0.2, 0.5], 0.7).set_params(**params).decide(proba).suggested.tolist()
+            == plain
+        )
+
+
+def test_a_neighbour_pair_naming_an_unknown_reason_is_refused_by_name():
+    model = deciding_model([0.3, 0.2, 0.5], 0.7).set_params(neighbours=[("c", "z")], neighbour_share=1.5)
+    with pytest.raises(ValueError, match="'z'"):
+        model.decide(np.array([[0.40, 0.25, 0.70, 0.1]]))
+
+
+def test_a_pickle_from_before_the_neighbour_rule_decides_with_it_off():
+    model = deciding_model([0.3, 0.2, 0.5], 0.7)
+    state = model.__getstate__()
+    del state["neighbours"], state["neighbour_share"]
+    old = MotivoModel.__new__(MotivoModel)
+    old.__setstate__(state)
+    assert old.get_params()["neighbour_share"] == 1.0
+    assert old.decide(np.array([[0.40, 0.25, 0.70, 0.1]])).suggested.tolist() == [[True, True, True]]

@@ -68,3 +68,21 @@ def test_a_spelling_that_names_two_labels_is_rejected():
     raw["reasons"][0]["spellings"] = ["Valores"]
     with pytest.raises(ValueError, match="names both"):
         parse_taxonomy(raw)
+
+
+def test_neighbouring_boxes_are_pairs_of_two_different_reason_codes():
+    taxonomy = load_taxonomy()
+    assert ("negativa_de_atendimento", "prazo_liberacao_de_guias") in taxonomy.neighbours
+    assert all(
+        len(set(pair)) == 2 and set(pair) <= set(taxonomy.reason_codes) for pair in taxonomy.neighbours
+    )
+
+
+@pytest.mark.parametrize(
+    "pair", [["valores", "valores"], ["valores", "no_such_code"], ["valores"], ["valores", "glosas", "obito"]]
+)
+def test_a_neighbour_pair_that_is_not_two_reason_codes_is_rejected_by_name(pair):
+    raw = yaml.safe_load((data_dir() / "taxonomy.yaml").read_text(encoding="utf-8"))
+    raw["neighbours"] = [pair]
+    with pytest.raises(ValueError, match=r"neighbours .* must be two different reason codes"):
+        parse_taxonomy(raw)

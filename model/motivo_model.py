@@ -14,10 +14,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from model.calibrated_linear import CalibratedLinearOVR
 from model.cases import text_fields, truncate_case
+from model.decisions import Decisions, decide, neighbour_matrix
 from model.evidence import content_mask, evidence_spans
 from model.features import CaseVectorizer, Occurrences
 from model.fitted import require_fitted
 from model.sentence_stage import apply_stage, best_by_case, fit_stage, sentence_rows
+from model.taxonomy import check_neighbours
 from model.thresholds import reason_thresholds, recall_first_threshold
 from model.tokens import Token
 
@@ -53,41 +55,13 @@ class Analysis:
 # can no longer be read right; the registry refuses a version of another format by name.
 # 1: release 0.1. 2: TF-IDF norm floor, raw coef_ with per-label calibrators, agent clauses.
 # 3: `sentences` (+ `stage_`), `sentence_floor`, `second_share`: sentence scores, lesser reasons.
+# `neighbours` and `neighbour_share` came within 3: an older pickle gets them off (__setstate__).
 MODEL_FORMAT = 3
 
 
 # How reasons read a case's sentences (MotivoModel._proba): not apart, the best of case and
 # sentence, or a second stage weighing both.
 SENTENCE_MODES = ("off", "max", "stacked")
-
-# A reason from half its threshold up to its threshold is shown as "possível": a hint, not a
-# suggestion, so that a reason just under its threshold does not vanish while the agent types.
-POSSIBLE_SHARE = 0.5
-
-
-def _top_suggested(reasons: np.ndarray, suggested: np.ndarray) -> np.ndarray:
-    """Each case's most probable suggested reason (any column where none is suggested)."""
-    return np.argmax(np.where(suggested, reasons, -1.0), axis=1)
-
-
-@dataclass(frozen=True)
-class Decisions:
-    """What the model tells the agent for each case: the suggested reasons, the possible ones,
-    whether the note states any reason yet, and whether the flag is raised."""
-
-    suggested: np.ndarray  # (cases x reasons) bool
-    possible: np.ndarray  # (cases x reasons) bool: under the threshold, at least half of it
-    flagged: np.ndarray  # (cases,) bool
-
-    @property
-    def no_reason(self) -> np.ndarray:
-        """The note states no reason yet: nothing suggested, nothing even possible."""
-        return ~(self.suggested | self.possible).any(axis=1)
-
-    @property
-    def abstain(self) -> np.ndarray:
-        """No reason suggested (the model still offers its best guesses)."""
-        return ~self.suggested.any(axis=1)
 
 
 class MotivoModel(BaseEstimator):
@@ -160,6 +134,7 @@ class MotivoModel(BaseEstimator):
             raise ValueError(
                 f"Y must be (cases, {len(self.reason_codes) + 1}): one column per reason, flag last"
             )
+        check_neighbours(self.neighbours, self.reason_codes)
         if self.sentences not in SENTENCE_MODES:
             raise ValueError(f"sentences must be one of {SENTENCE_MODES}, not {self.sentences!r}")
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else CaseVectorizer()
@@ -334,43 +309,12 @@ class MotivoModel(BaseEstimator):
         return np.column_stack([decisions.suggested, decisions.flagged]).astype(int)
 
     def decide(self, proba: np.ndarray) -> Decisions:
-        """Suggestions and flag from probabilities (cases x reasons+1): each label at its threshold."""
-        proba = np.atleast_2d(proba)
-        thresholds = self.decision_thresholds
-        reasons, limits = proba[:, :-1], thresholds[:-1]
-        suggested = reasons >= limits
-        if self.second_share < 1.0:
-            # Beside a reason already suggested, a lesser one needs only a share of its threshold:
-            # notes state their main reason plainly and the others in passing.
-            suggested |= suggested.any(axis=1)[:, None] & (reasons >= self.second_share * limits)
-        elif self.second_share > 1.0:
-            # Beside the case's most probable suggested reason, the others need more than their
-            # threshold: a neighbour of the main reason (an RT change's paperwork, a death's
-            # closing) is what crosses its threshold by little.
-            enough = reasons >= self.second_share * limits
-            enough[np.arange(len(reasons)), _top_suggested(reasons, suggested)] = True
-            suggested &= enough
-        if self.neighbour_share > 1.0 and len(self.neighbours):
-            # Beside the case's most probable suggested reason, a box readers confuse with it (an
-            # RT change's paperwork read as burocracia, a slow perícia read as a refusal) needs more
-            # than its threshold; the other reasons keep theirs.
-            near = (
-                self._neighbour_matrix()[_top_suggested(reasons, suggested)] & suggested.any(axis=1)[:, None]
-            )
-            # A reason is never its own neighbour, so the top one itself always stays.
-            suggested &= ~near | (reasons >= self.neighbour_share * limits)
-        possible = ~suggested & (reasons >= POSSIBLE_SHARE * limits)
-        return Decisions(suggested, possible, proba[:, -1] >= thresholds[-1])
-
-    def _neighbour_matrix(self) -> np.ndarray:
-        """(reasons x reasons) bool: the pairs of `neighbours`, both ways."""
-        index = {code: k for k, code in enumerate(self.reason_codes)}
-        matrix = np.zeros((len(index), len(index)), dtype=bool)
-        for a, b in self.neighbours:
-            if a not in index or b not in index:
-                raise ValueError(f"neighbours ({a!r}, {b!r}) are not both reason codes of this model")
-            matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
-        return matrix
+        """Suggestions and flag from probabilities (cases x reasons+1): each label at its threshold,
+        moved around the case's leading reason by `second_share` and `neighbour_share`."""
+        neighbours = None
+        if self.neighbour_share > 1.0:
+            neighbours = neighbour_matrix(self.neighbours, self.reason_codes)
+        return decide(proba, self.decision_thresholds, self.second_share, neighbours, self.neighbour_share)
 
     @property
     def decision_thresholds(self) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -108,7 +109,7 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         form_versions=dict(raw["form_versions"]),
         spellings=_spelling_index((*reasons, flag, *statuses)),
         labels={item.code: item.label for item in (*reasons, flag, *statuses)},
-        neighbours=tuple(tuple(map(str, pair)) for pair in raw.get("neighbours") or ()),
+        neighbours=_neighbour_pairs(raw.get("neighbours") or []),
     )
     codes = [item.code for item in taxonomy._all()]
     if len(codes) != len(set(codes)):
@@ -117,10 +118,25 @@ def parse_taxonomy(raw: dict) -> Taxonomy:
         unknown = set(reason.forms) - set(taxonomy.form_versions)
         if unknown:
             raise ValueError(f"reason {reason.code} names unknown form versions {sorted(unknown)}")
-    for pair in taxonomy.neighbours:
-        if len(pair) != 2 or len(set(pair)) != 2 or not set(pair) <= set(taxonomy.reason_codes):
-            raise ValueError(f"neighbours {list(pair)} must be two different reason codes")
+    check_neighbours(taxonomy.neighbours, taxonomy.reason_codes)
     return taxonomy
+
+
+def _neighbour_pairs(entries: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(entries, list):
+        raise ValueError(f"neighbours must be a list of [code, code] pairs, not {entries!r}")
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(c, str) for c in entry)):
+            raise ValueError(f"neighbours entry {entry!r} must be a pair of two reason codes")
+    return tuple((a, b) for a, b in entries)
+
+
+def check_neighbours(pairs: Sequence[Sequence[str]], codes: Sequence[str]) -> None:
+    """Refuse, by name, a neighbour pair that is not two different codes among `codes`."""
+    known = set(codes)
+    for pair in pairs:
+        if len(pair) != 2 or pair[0] == pair[1] or not set(pair) <= known:
+            raise ValueError(f"neighbours {list(pair)} must be two different reason codes")
 
 
 @lru_cache(maxsize=4)

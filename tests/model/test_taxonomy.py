@@ -79,10 +79,27 @@ def test_neighbouring_boxes_are_pairs_of_two_different_reason_codes():
 
 
 @pytest.mark.parametrize(
-    "pair", [["valores", "valores"], ["valores", "no_such_code"], ["valores"], ["valores", "glosas", "obito"]]
+    ("entry", "message"),
+    [
+        (["valores", "valores"], "must be two different reason codes"),
+        (["valores", "no_such_code"], "must be two different reason codes"),
+        (["valores"], "must be a pair of two reason codes"),
+        (["valores", "glosas", "obito"], "must be a pair of two reason codes"),
+        ("valores", "must be a pair of two reason codes"),
+        (5, "must be a pair of two reason codes"),
+        ({"valores": "glosas"}, "must be a pair of two reason codes"),
+        (["valores", 5], "must be a pair of two reason codes"),
+    ],
 )
-def test_a_neighbour_pair_that_is_not_two_reason_codes_is_rejected_by_name(pair):
+def test_a_neighbour_entry_that_is_not_two_reason_codes_is_rejected_by_name(entry, message):
     raw = yaml.safe_load((data_dir() / "taxonomy.yaml").read_text(encoding="utf-8"))
-    raw["neighbours"] = [pair]
-    with pytest.raises(ValueError, match=r"neighbours .* must be two different reason codes"):
+    raw["neighbours"] = [entry]
+    with pytest.raises(ValueError, match=message):
+        parse_taxonomy(raw)
+
+
+def test_neighbours_that_are_not_a_list_are_rejected_by_name():
+    raw = yaml.safe_load((data_dir() / "taxonomy.yaml").read_text(encoding="utf-8"))
+    raw["neighbours"] = "valores glosas"
+    with pytest.raises(ValueError, match="neighbours must be a list"):
         parse_taxonomy(raw)

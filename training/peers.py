@@ -87,8 +87,8 @@ KEYWORDS: dict[str, list[str]] = {
 # The runner-up of the last model choice, trained in the same run on the same cases, so that the
 # report keeps showing what it would have done (MotivoModel parameters).
 REJECTED_VARIANT: tuple[str, dict[str, Any]] = (
-    "motivo variant rejected: second_share=1.25",
-    {"second_share": 1.25},
+    "motivo variant rejected: neighbour_share=1.5",
+    {"neighbour_share": 1.5},
 )
 
 FLAG_KEYWORDS = [

@@ -113,30 +113,51 @@ def train_from_corpus(
     return version, model, manifest
 
 
+# A neighbour share of 1 is the rule off; past 4 a neighbour of the leader is all but never shown.
+MIN_NEIGHBOUR_SHARE, MAX_NEIGHBOUR_SHARE = 1.0, 4.0
+
+
 def retune_version(
     version: str,
     changes: dict[str, float],
     test_cases: Sequence[dict[str, Any]] = (),
     root: Path | None = None,
+    neighbour_share: float | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Write a new version: `version`'s model with some thresholds moved, measured again on
-    `test_cases` (CURRENT unchanged). Thresholds are part of a signed version, so a change is
-    promoted, and rolled back, like any other version."""
+    """Write a new version: `version`'s model with some thresholds moved, or its neighbour share
+    (README, "Choosing the model") set, measured again on `test_cases` (CURRENT unchanged).
+    Thresholds are part of a signed version, so a change is promoted, and rolled back, like any
+    other version."""
+    if not changes and neighbour_share is None:
+        raise ValueError("nothing to change: give thresholds or a neighbour share")
     loaded = registry.load(version, root)
     model = loaded.model.with_thresholds(changes)
+    params = dict(loaded.manifest.get("params", {}))
+    decision_changed = {}
+    if neighbour_share is not None:
+        if not MIN_NEIGHBOUR_SHARE <= neighbour_share <= MAX_NEIGHBOUR_SHARE:
+            raise ValueError(
+                f"neighbour share must be from {MIN_NEIGHBOUR_SHARE} (off) to {MAX_NEIGHBOUR_SHARE}, "
+                f"got {neighbour_share}"
+            )
+        if neighbour_share > 1.0 and not len(model.neighbours):
+            raise ValueError(
+                f"{version} was trained without neighbouring pairs: retrain it to use a neighbour share"
+            )
+        decision_changed["neighbour_share"] = {"from": model.neighbour_share, "to": neighbour_share}
+        model.set_params(neighbour_share=neighbour_share)
+        params["neighbour_share"] = neighbour_share
     metrics = test_metrics(model, test_cases) if test_cases else {}
     before = dict(zip(model.labels, loaded.model.decision_thresholds.round(4).tolist(), strict=True))
     manifest = {
-        **{
-            k: loaded.manifest[k]
-            for k in ("data_hash", "train_cases", "oof_folds", "params")
-            if k in loaded.manifest
-        },
+        **{k: loaded.manifest[k] for k in ("data_hash", "train_cases", "oof_folds") if k in loaded.manifest},
+        "params": params,
         "test_cases": len(test_cases),
         "derived_from": version,
         "thresholds_changed": {
             code: {"from": before[code], "to": round(float(v), 4)} for code, v in changes.items()
         },
+        "decision_changed": decision_changed,
         "metrics": {k: metrics[k] for k in ("top1", "top3", "micro_f1", "macro_f1", "abstain_rate", "flag")}
         if metrics
         else {},

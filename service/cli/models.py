@@ -132,11 +132,22 @@ def models_history(as_json: bool) -> None:
 @click.option(
     "--set", "changes", multiple=True, metavar="CODE=VALUE", help="A label's new threshold (repeatable)."
 )
+@click.option(
+    "--neighbour-share",
+    type=float,
+    default=None,
+    metavar="S",
+    help="Beside a case's leading reason, the boxes readers confuse with it need S x their "
+    "threshold (1 = off; README, 'Choosing the model').",
+)
 @click.option("--promote", is_flag=True, help="Serve the new version at once.")
 @data_option
 @fail_cleanly
-def models_thresholds(version: str, changes: tuple[str, ...], promote: bool, data: Path | None) -> None:
-    """Show VERSION's thresholds, or write a new version with some of them moved (--set).
+def models_thresholds(
+    version: str, changes: tuple[str, ...], neighbour_share: float | None, promote: bool, data: Path | None
+) -> None:
+    """Show VERSION's thresholds, or write a new version with some of them moved (--set) or its
+    neighbour share set (--neighbour-share).
 
     The new version is measured again on the corpus test split and signed; promote it (here with
     --promote, or later) and roll it back like any other version.
@@ -145,7 +156,7 @@ def models_thresholds(version: str, changes: tuple[str, ...], promote: bool, dat
     from training.corpus import load_split
     from training.train import retune_version
 
-    if not changes:
+    if not changes and neighbour_share is None:
         for code, value in registry.read_manifest(version)["thresholds"].items():
             click.echo(f"{code:40s} {value:.4f}")
         return
@@ -157,10 +168,12 @@ def models_thresholds(version: str, changes: tuple[str, ...], promote: bool, dat
         except ValueError:
             raise click.UsageError(f"--set {change!r}: expected CODE=VALUE, VALUE a number") from None
     try:
-        new_version, manifest = retune_version(version, parsed, load_split("test", data))
+        new_version, manifest = retune_version(
+            version, parsed, load_split("test", data), neighbour_share=neighbour_share
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    for code, change in manifest["thresholds_changed"].items():
+    for code, change in (manifest["thresholds_changed"] | manifest["decision_changed"]).items():
         click.echo(f"{code}: {change['from']:.4f} -> {change['to']:.4f}")
     m = manifest.get("metrics") or {}
     if m:

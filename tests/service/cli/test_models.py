@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -80,4 +82,56 @@ def test_a_bad_threshold_change_is_refused_by_name_and_writes_nothing(own_regist
     before = registry.versions(own_registry)
     result = CliRunner().invoke(main, ["models", "thresholds", trained["version"], "--set", change])
     assert result.exit_code != 0 and says in result.output
+    assert registry.versions(own_registry) == before
+
+
+def test_a_neighbour_share_is_a_new_signed_version_whose_leaders_neighbours_need_more(own_registry, trained):
+    result = CliRunner().invoke(
+        main, ["models", "thresholds", trained["version"], "--neighbour-share", "1.5", "--promote"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "neighbour_share: 1.0000 -> 1.5000" in result.stdout
+    new = registry.current_version(own_registry)
+    loaded = registry.load(new, own_registry)
+    assert loaded.manifest["decision_changed"] == {"neighbour_share": {"from": 1.0, "to": 1.5}}
+    assert loaded.manifest["params"]["neighbour_share"] == 1.5
+    assert (
+        loaded.manifest["thresholds"]
+        == registry.read_manifest(trained["version"], own_registry)["thresholds"]
+    )
+    # The leader near certain, one of its neighbours and an unrelated reason just over their
+    # thresholds: the new version drops the neighbour only.
+    codes = list(trained["model"].reason_codes)
+    lead, near, far = (
+        codes.index(c) for c in ("negativa_de_atendimento", "prazo_liberacao_de_guias", "obito")
+    )
+    limits = trained["model"].decision_thresholds
+    proba = np.zeros((1, len(codes) + 1))
+    proba[0, lead] = 0.99
+    proba[0, [near, far]] = 1.1 * limits[[near, far]]
+    assert trained["model"].decide(proba).suggested[0, [lead, near, far]].tolist() == [True, True, True]
+    assert loaded.model.decide(proba).suggested[0, [lead, near, far]].tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    "share, says", [("0.5", "from 1.0 (off) to 4.0"), ("9", "from 1.0 (off) to 4.0"), ("nan", "got nan")]
+)
+def test_a_neighbour_share_out_of_range_is_refused_by_name_and_writes_nothing(
+    own_registry, trained, share, says
+):
+    before = registry.versions(own_registry)
+    result = CliRunner().invoke(
+        main, ["models", "thresholds", trained["version"], "--neighbour-share", share]
+    )
+    assert result.exit_code != 0 and says in result.output
+    assert registry.versions(own_registry) == before
+
+
+def test_a_version_trained_without_neighbouring_pairs_cannot_take_a_neighbour_share(own_registry, trained):
+    older = registry.save_version(
+        copy.copy(trained["model"]).set_params(neighbours=()), {"params": {}}, own_registry
+    )
+    before = registry.versions(own_registry)
+    result = CliRunner().invoke(main, ["models", "thresholds", older, "--neighbour-share", "1.5"])
+    assert result.exit_code != 0 and "trained without neighbouring pairs" in result.output
     assert registry.versions(own_registry) == before

@@ -30,8 +30,10 @@ def models_list() -> None:
             if m
             else "no metrics"
         )
+        share = (manifest.get("params") or {}).get("neighbour_share", 1.0)
+        rule = f"  neighbour share {share:g}" if isinstance(share, int | float) and share > 1.0 else ""
         click.echo(
-            f"{'*' if version == current else ' '} {version}  {manifest.get('train_cases', '?')} cases  {summary}"
+            f"{'*' if version == current else ' '} {version}  {manifest.get('train_cases', '?')} cases  {summary}{rule}"
         )
 
 

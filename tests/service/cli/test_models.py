@@ -111,6 +111,9 @@ def test_a_neighbour_share_is_a_new_signed_version_whose_leaders_neighbours_need
     proba[0, [near, far]] = 1.1 * limits[[near, far]]
     assert trained["model"].decide(proba).suggested[0, [lead, near, far]].tolist() == [True, True, True]
     assert loaded.model.decide(proba).suggested[0, [lead, near, far]].tolist() == [True, False, True]
+    listed = CliRunner().invoke(main, ["models", "list"]).stdout.splitlines()
+    assert next(line for line in listed if new in line).endswith("neighbour share 1.5")
+    assert not next(line for line in listed if trained["version"] in line).endswith("neighbour share 1.5")
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,7 @@ PREFIXES = (0.25, 0.5, 0.75)
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no-floor": {"vectorizer": CaseVectorizer(norm_floor=0.0)},
+    "prefixes": {"prefix_cuts": PREFIXES},
     "no-floor+prefixes": {"vectorizer": CaseVectorizer(norm_floor=0.0), "prefix_cuts": PREFIXES},
     "no-floor+evidence": {"vectorizer": CaseVectorizer(norm_floor=0.0), "calibration": "evidence"},
     "floor20": {"vectorizer": CaseVectorizer(norm_floor=20.0)},

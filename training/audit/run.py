@@ -114,7 +114,8 @@ def audited_rows(
     # fork: the workers inherit the loaded model (and, warmed up, its lazy tables) instead of
     # each loading its own.
     warm_up(model)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
         in_flight: collections.deque = collections.deque()
         for chunk in chunks:
             in_flight.append(
@@ -126,6 +127,13 @@ def audited_rows(
         while in_flight:
             done, result = in_flight.popleft()
             yield from _pair(done, result.get())
+    finally:
+        # Close, not terminate (what `with Pool()` does): a worker killed while it sends a result
+        # leaves the pool's result thread waiting for the rest of that message forever, so an
+        # audit stopped early (its reader closed) could hang. At most 2 x workers chunks are in
+        # flight, so letting them finish is short.
+        pool.close()
+        pool.join()
 
 
 def _chunks(rows: Iterable[AuditRow | BadRow], size: int) -> Iterator[list[AuditRow | BadRow]]:

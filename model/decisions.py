@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,12 +36,19 @@ class Decisions:
 
 
 def neighbour_matrix(pairs: Sequence[Sequence[str]], codes: Sequence[str]) -> np.ndarray:
-    """(reasons x reasons) bool: True where two reasons are neighbours (`pairs`, both ways)."""
+    """(reasons x reasons) bool, read-only: True where two reasons are neighbours (`pairs`, both
+    ways). Built once per set of pairs: a model with the rule on asks for it on every request."""
+    return _neighbour_matrix(tuple(map(tuple, pairs)), tuple(codes))
+
+
+@lru_cache(maxsize=16)
+def _neighbour_matrix(pairs: tuple[tuple[str, ...], ...], codes: tuple[str, ...]) -> np.ndarray:
     check_neighbours(pairs, codes)
     index = {code: k for k, code in enumerate(codes)}
     matrix = np.zeros((len(codes), len(codes)), dtype=bool)
     for a, b in pairs:
         matrix[index[a], index[b]] = matrix[index[b], index[a]] = True
+    matrix.setflags(write=False)
     return matrix
 
 

@@ -132,7 +132,6 @@ def retune_version(
         raise ValueError("nothing to change: give thresholds or a neighbour share")
     loaded = registry.load(version, root)
     model = loaded.model.with_thresholds(changes)
-    params = dict(loaded.manifest.get("params", {}))
     decision_changed = {}
     if neighbour_share is not None:
         if not MIN_NEIGHBOUR_SHARE <= neighbour_share <= MAX_NEIGHBOUR_SHARE:
@@ -146,12 +145,12 @@ def retune_version(
             )
         decision_changed["neighbour_share"] = {"from": model.neighbour_share, "to": neighbour_share}
         model.set_params(neighbour_share=neighbour_share)
-        params["neighbour_share"] = neighbour_share
     metrics = test_metrics(model, test_cases) if test_cases else {}
     before = dict(zip(model.labels, loaded.model.decision_thresholds.round(4).tolist(), strict=True))
     manifest = {
         **{k: loaded.manifest[k] for k in ("data_hash", "train_cases", "oof_folds") if k in loaded.manifest},
-        "params": params,
+        # Read from the model written, as at training: its neighbour share included.
+        "params": _params(model),
         "test_cases": len(test_cases),
         "derived_from": version,
         "thresholds_changed": {
